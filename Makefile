@@ -1,0 +1,35 @@
+# The two commands of the README: `make dev` (portal with demo data) and `make test` (all tests).
+SHELL := /bin/bash
+VENV ?= $(CURDIR)/.venv
+CKAN := $(VENV)/bin/ckan
+
+.PHONY: dev test install services stop status bench demo
+
+## Install what is missing, start the services, migrate, load demo data, serve CKAN and a worker.
+dev: install services
+	scripts/dev.sh
+
+## Install what is missing, start the services, run every test with CKAN's pytest plugin.
+test: install services
+	$(CKAN) -c test.ini db upgrade >/dev/null
+	$(CKAN) -c test.ini db upgrade -p activity >/dev/null
+	$(CKAN) -c test.ini db upgrade -p governance >/dev/null
+	$(CKAN) -c test.ini datastore set-permissions | scripts/psql-super.sh datastore_test >/dev/null
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+install:
+	scripts/install.sh
+
+services:
+	scripts/services.sh start
+
+## Stop everything `make dev` and `make test` started.
+stop:
+	scripts/services.sh stop
+
+status:
+	scripts/services.sh status
+
+## Benchmarks of the checks engine against frictionless-py (see benchmarks/README.md).
+bench: install
+	$(VENV)/bin/python -m benchmarks.run $(BENCH_ARGS)
