@@ -1,5 +1,7 @@
 """Shared fixtures. The suite runs against the real services of scripts/services.sh: a missing
 service makes the tests fail, never skip."""
+import email
+import email.policy
 import socket
 from pathlib import Path
 from urllib.parse import urlparse
@@ -40,12 +42,101 @@ def clean_db(with_plugins, reset_db, migrate_db_for):
 
 @pytest.fixture
 def maildir():
-    """The SMTP sink's folder; `new_mails()` returns the mails that arrived since the fixture."""
+    """The SMTP sink's folder. `new_mails()` returns the mails that arrived since the fixture
+    as (envelope recipient, subject, decoded body) tuples."""
     folder = Path(tk.config["__file__"]).parent / "var" / "mail"
     seen = set(folder.glob("*.eml"))
 
     class Mailbox:
         def new_mails(self):
-            return [p.read_text() for p in sorted(set(folder.glob("*.eml")) - seen)]
+            mails = []
+            for path in sorted(set(folder.glob("*.eml")) - seen):
+                message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+                mails.append((message["X-Envelope-To"], message["Subject"],
+                              message.get_content()))
+            return mails
 
     return Mailbox()
+
+
+# The governance world: an organization with a publisher and a steward, a second
+# organization with its own member and steward, and helpers to move datasets along.
+
+COMPLETE_METADATA = {
+    "notes": "Füllstände der Abfallbehälter in der Mainzer Altstadt.",
+    "license_id": "dl-de-by-2.0", "publisher_name": "Landeshauptstadt Mainz",
+    "contact_name": "Open-Data-Team", "contact_email": "opendata@mainz.example",
+    "frequency": "daily", "temporal_start": "2026-11-01", "spatial_text": "Mainz",
+    "tag_string": "abfall,sensoren",
+}
+CLEAN_CSV = (b"id,sensor_id,measured_at,fill_level,battery,status,lid_open,district,note\n"
+             b"1,MZ-WB-00001,2026-11-01T06:15:00Z,63.5,88,ok,false,Altstadt,\n"
+             b"2,MZ-WB-00002,2026-11-01T06:30:00Z,97.0,71,full,true,Neustadt,\n")
+
+
+class World:
+    def __init__(self):
+        from ckan.tests import factories
+
+        self.sysadmin = factories.Sysadmin()
+        self.publisher = factories.User(name="publisher")
+        self.steward = factories.User(name="steward")
+        self.second_steward = factories.User(name="second_steward")
+        self.other_member = factories.User(name="other_member")
+        self.other_steward = factories.User(name="other_steward")
+        self.org = factories.Organization(
+            name="stadt-mainz", users=[{"name": "publisher", "capacity": "editor"}])
+        self.other_org = factories.Organization(
+            name="stadt-wiesbaden", users=[{"name": "other_member", "capacity": "editor"}])
+        admin = self.as_user(self.sysadmin)
+        for org, user in ((self.org, self.steward), (self.org, self.second_steward),
+                          (self.other_org, self.other_steward)):
+            admin.action.governance_steward_create(organization_id=org["id"], user_id=user["id"])
+
+    @staticmethod
+    def as_user(user):
+        from ckanapi import LocalCKAN
+        return LocalCKAN(username=user["name"] if user else "")
+
+    def new_dataset(self, name, csv=CLEAN_CSV, **fields):
+        import io
+        publisher = self.as_user(self.publisher)
+        dataset = publisher.action.package_create(
+            name=name, title=f"Dataset {name}", owner_org=self.org["id"],
+            **{**COMPLETE_METADATA, **fields})
+        if csv is not None:
+            publisher.action.resource_create(
+                package_id=dataset["id"], name="readings.csv", format="CSV",
+                schema="waste-bin-sensors", upload=_named_file(io.BytesIO(csv), "readings.csv"))
+        return publisher.action.package_show(id=dataset["id"])
+
+    def submit_and_check(self, dataset_id, user=None):
+        from ckan.lib import jobs
+        status = self.as_user(user or self.publisher).action.governance_review_submit(
+            package_id=dataset_id)
+        jobs.Worker().work(burst=True)
+        return status
+
+    def review(self, dataset_id):
+        return self.as_user(self.steward).action.governance_review_show(package_id=dataset_id)
+
+    def approve(self, dataset_id, steward=None):
+        seen = self.review(dataset_id)["content_hash"]
+        return self.as_user(steward or self.steward).action.governance_review_approve(
+            package_id=dataset_id, content_hash=seen)
+
+    def release(self, name, **fields):
+        dataset = self.new_dataset(name, **fields)
+        self.submit_and_check(dataset["id"])
+        self.approve(dataset["id"])
+        return self.as_user(None).action.package_show(id=dataset["id"])
+
+
+def _named_file(stream, name):
+    stream.name = name
+    return stream
+
+
+@pytest.fixture
+def world(clean_db, clean_index, clean_queues):
+    return World()

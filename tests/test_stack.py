@@ -1,5 +1,4 @@
 """The stack is real: Solr indexes, RQ workers run jobs from Redis, mail reaches SMTP."""
-import email
 import time
 import uuid
 
@@ -54,11 +53,8 @@ def test_mail_sent_through_ckans_mailer_arrives_at_smtp(maildir):
     mailer.mail_recipient("Steward", "steward@example.org", subject, "Hallo Mainz")
 
     for _ in range(50):
-        mails = [m for m in maildir.new_mails() if subject in m]
+        mails = [m for m in maildir.new_mails() if m[1] == subject]
         if mails:
             break
         time.sleep(0.1)
-    assert len(mails) == 1
-    message = email.message_from_string(mails[0])
-    assert message["X-Envelope-To"] == "steward@example.org"
-    assert message.get_payload(decode=True).decode().strip() == "Hallo Mainz"
+    assert mails == [("steward@example.org", subject, "Hallo Mainz\n")]

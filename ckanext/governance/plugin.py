@@ -1,13 +1,24 @@
-"""The ``governance`` plugin: wires the extension into CKAN; the logic lives in its modules."""
+"""The ``governance`` plugin: wires the extension into CKAN; the logic lives in its modules.
+
+List it first in ``ckan.plugins``: its wrappers of core actions must run outermost.
+"""
 from __future__ import annotations
 
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 
+from .logic.action import get_actions
+from .stewards import StewardLabels
+
 
 @tk.blanket.config_declarations
-class GovernancePlugin(p.SingletonPlugin):
+@tk.blanket.actions(get_actions)
+@tk.blanket.auth_functions
+@tk.blanket.validators
+@tk.blanket.cli
+class GovernancePlugin(StewardLabels, p.SingletonPlugin):
     p.implements(p.IConfigurer)
+    p.implements(p.IPermissionLabels)
 
     # IConfigurer
     def update_config(self, config):

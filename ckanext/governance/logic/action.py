@@ -1,0 +1,442 @@
+"""The governance actions: submit, withdraw, decide, status, queue, reports, audit, stewards.
+
+Pipelines call them through the ordinary Action API (ckanapi); every answer is
+machine-readable (states, check reports, coded reasons).
+"""
+from __future__ import annotations
+
+from typing import Any, Optional
+
+import sqlalchemy as sa
+
+import ckan.plugins.toolkit as tk
+from ckan import model
+from ckan.logic import validate
+
+from .. import audit, jobs, review, workflow
+from ..model import CheckRun, Decision, Release, Review, Steward
+from ..stewards import steward_organization_ids
+from . import schema
+from .chained import CHAINED_ACTIONS
+
+
+def get_actions() -> dict[str, Any]:
+    actions = {name: function for name, function in globals().items()
+               if name.startswith("governance_") and callable(function)}
+    return {**actions, **CHAINED_ACTIONS}
+
+
+def _iso(value) -> Optional[str]:
+    return value.isoformat() if value else None
+
+
+def _user_name(user_id: Optional[str]) -> Optional[str]:
+    user = model.Session.get(model.User, user_id) if user_id else None
+    return user.name if user else None
+
+
+def _run_dict(run: CheckRun, with_report: bool = False) -> dict[str, Any]:
+    result = {"id": run.id, "state": run.state, "content_hash": run.content_hash,
+              "created": _iso(run.created), "finished": _iso(run.finished)}
+    if run.report is not None:
+        result["summary"] = run.report.get("summary")
+    if with_report:
+        result["report"] = run.report
+    return result
+
+
+def _latest_run(review_id: str) -> Optional[CheckRun]:
+    return model.Session.scalars(
+        sa.select(CheckRun).where(CheckRun.review_id == review_id)
+        .order_by(CheckRun.created.desc()).limit(1)).first()
+
+
+def _decision_dict(decision: Decision) -> dict[str, Any]:
+    return {"decision": decision.decision, "reasons": decision.reasons,
+            "reason_labels": [workflow.REASON_CODES[c] for c in decision.reasons],
+            "comment": decision.comment, "content_hash": decision.content_hash,
+            "user": _user_name(decision.user_id), "created": _iso(decision.created)}
+
+
+def _review_dict(item: Review) -> dict[str, Any]:
+    run = _latest_run(item.id)
+    decisions = model.Session.scalars(
+        sa.select(Decision).where(Decision.review_id == item.id).order_by(Decision.created))
+    return {
+        "id": item.id, "package_id": item.package_id, "kind": item.kind, "state": item.state,
+        "content_hash": item.content_hash, "submitted_by": _user_name(item.submitted_by),
+        "submitted_at": _iso(item.submitted_at), "last_editor": _user_name(item.last_editor),
+        "created": _iso(item.created), "modified": _iso(item.modified),
+        "allowed_events": workflow.allowed_events(item.state),
+        "latest_check_run": _run_dict(run) if run else None,
+        "decisions": [_decision_dict(d) for d in decisions],
+    }
+
+
+def _release_dict(package_id: str) -> dict[str, Any]:
+    release = review.latest_release(package_id)
+    count = model.Session.scalar(
+        sa.select(sa.func.count()).select_from(Release).where(Release.package_id == package_id))
+    return {"released": release is not None, "release_count": count,
+            "released_at": _iso(release.released_at) if release else None,
+            "released_content_hash": release.content_hash if release else None}
+
+
+def _status(context, package_id: str) -> dict[str, Any]:
+    status = {"package_id": package_id, **_release_dict(package_id)}
+    if _may(context, "governance_review_show", package_id):
+        current = review.open_review(package_id) or review.latest_review(package_id)
+        status["review"] = _review_dict(current) if current else None
+    return status
+
+
+def _may(context, auth_name: str, package_id: str) -> bool:
+    try:
+        tk.check_access(auth_name, dict(context), {"package_id": package_id})
+    except tk.NotAuthorized:
+        return False
+    return True
+
+
+def _open_review_or_fail(package_id: str) -> Review:
+    found = review.open_review(package_id, lock=True)
+    if found is None:
+        raise tk.ValidationError({"package_id": [tk._("This dataset has no open review")]})
+    return found
+
+
+def _run_transition(action, *args) -> None:
+    try:
+        action(*args)
+    except workflow.TransitionError as error:
+        raise tk.ValidationError({"state": [str(error)]})
+
+
+@validate(schema.review_submit)
+def governance_review_submit(context, data_dict):
+    """Submit a dataset's content (its first version, or the pending change to a released
+    dataset) for checks and review. The checks run as a background job.
+
+    :param package_id: id or name of the dataset
+    :type package_id: string
+    :returns: the dataset's governance status
+    :rtype: dictionary
+    """
+    tk.check_access("governance_review_submit", context, data_dict)
+    package_id = data_dict["package_id"]
+    pkg = model.Package.get(package_id)
+    actor = review.actor_id(context)
+    current = review.open_review(package_id, lock=True)
+    if current is None:
+        if review.latest_release(package_id):
+            raise tk.ValidationError({"package_id": [tk._(
+                "The released version has no pending change to submit")]})
+        current = review.ensure_open_review(pkg, actor)
+    run = None
+
+    def submit():
+        nonlocal run
+        run = review.submit(current, actor)
+    _run_transition(submit)
+    model.repo.commit()
+    jobs.enqueue_check_run(run.id)
+    jobs.enqueue_mail_stewards(current.id)
+    return _status(context, package_id)
+
+
+@validate(schema.review_withdraw)
+def governance_review_withdraw(context, data_dict):
+    """Withdraw a dataset's open review; a pending change to a released dataset is discarded.
+
+    :param package_id: id or name of the dataset
+    :type package_id: string
+    :returns: the dataset's governance status
+    :rtype: dictionary
+    """
+    tk.check_access("governance_review_withdraw", context, data_dict)
+    current = _open_review_or_fail(data_dict["package_id"])
+    _run_transition(review.withdraw, current, review.actor_id(context))
+    model.repo.commit()
+    return _status(context, data_dict["package_id"])
+
+
+def _decide(context, data_dict, decision: str):
+    current = _open_review_or_fail(data_dict["package_id"])
+    actor = review.actor_id(context)
+    try:
+        made = review.decide(current, decision, actor, data_dict["content_hash"],
+                             data_dict.get("reasons", []), data_dict.get("comment"))
+    except workflow.TransitionError as error:
+        model.Session.rollback()
+        raise tk.ValidationError({"state": [str(error)]})
+    except Exception:
+        model.Session.rollback()
+        raise
+    model.repo.commit()
+    jobs.enqueue_mail_submitter(made.id)
+    return _status(context, data_dict["package_id"])
+
+
+@validate(schema.review_approve)
+def governance_review_approve(context, data_dict):
+    """Approve the content under review: it becomes the public version of the dataset.
+
+    Four eyes: refused for the user who submitted or last changed the content.
+
+    :param package_id: id or name of the dataset
+    :type package_id: string
+    :param content_hash: the ``content_hash`` of the review as the steward saw it; the approval
+        fails if the content changed since
+    :type content_hash: string
+    :param comment: optional note for the publisher
+    :type comment: string
+    :returns: the dataset's governance status
+    :rtype: dictionary
+    """
+    tk.check_access("governance_review_approve", context, data_dict)
+    return _decide(context, data_dict, workflow.APPROVE)
+
+
+@validate(schema.review_request_changes)
+def governance_review_request_changes(context, data_dict):
+    """Send the content back to the publisher with coded reasons and a comment.
+
+    :param package_id: id or name of the dataset
+    :type package_id: string
+    :param content_hash: the ``content_hash`` the steward saw
+    :type content_hash: string
+    :param reasons: reason codes (see ``governance_reason_list``)
+    :type reasons: list of strings
+    :param comment: what to change
+    :type comment: string
+    :returns: the dataset's governance status
+    :rtype: dictionary
+    """
+    tk.check_access("governance_review_request_changes", context, data_dict)
+    return _decide(context, data_dict, workflow.REQUEST_CHANGES)
+
+
+@validate(schema.review_reject)
+def governance_review_reject(context, data_dict):
+    """Reject the content under review; it never goes public. Parameters as for
+    ``governance_review_request_changes``."""
+    tk.check_access("governance_review_reject", context, data_dict)
+    return _decide(context, data_dict, workflow.REJECT)
+
+
+@tk.side_effect_free
+def governance_reason_list(context, data_dict):
+    """The reason codes stewards give with "request changes" and "reject".
+
+    :returns: code → description
+    :rtype: dictionary
+    """
+    return dict(workflow.REASON_CODES)
+
+
+@tk.side_effect_free
+@validate(schema.status_show)
+def governance_status_show(context, data_dict):
+    """A dataset's governance status. Everyone who can see the dataset learns whether and when
+    it was released; members and stewards also see its open review and latest check run.
+
+    :param package_id: id or name of the dataset
+    :type package_id: string
+    :rtype: dictionary
+    """
+    tk.check_access("governance_status_show", context, data_dict)
+    return _status(context, data_dict["package_id"])
+
+
+@tk.side_effect_free
+@validate(schema.review_show)
+def governance_review_show(context, data_dict):
+    """The open (or latest) review of a dataset with what is under review: for a change to a
+    released dataset, the pending content and a field-by-field diff against the live version.
+
+    :param package_id: id or name of the dataset
+    :type package_id: string
+    :rtype: dictionary
+    """
+    tk.check_access("governance_review_show", context, data_dict)
+    package_id = data_dict["package_id"]
+    current = review.open_review(package_id) or review.latest_review(package_id)
+    if current is None:
+        raise tk.ObjectNotFound(tk._("This dataset has no review"))
+    result = _review_dict(current)
+    result["current_content_hash"] = review.fingerprint(current) \
+        if current.state not in workflow.CLOSED_STATES else current.content_hash
+    if current.kind == "change":
+        live = review.live_dataset(package_id)
+        result["pending"] = current.content
+        result["diff"] = diff_datasets(live, current.content or {})
+        result["staged_files"] = current.staged_files
+    return result
+
+
+def diff_datasets(live: dict[str, Any], pending: dict[str, Any]) -> list[dict[str, Any]]:
+    """Field-by-field changes, resources matched by id."""
+    changes = []
+    skip = {"resources", "metadata_modified", "organization", "governance", "num_resources",
+            "num_tags"}
+    for key in sorted((set(live) | set(pending)) - skip):
+        if live.get(key) != pending.get(key) and key in pending:
+            changes.append({"field": key, "live": live.get(key), "pending": pending.get(key)})
+    live_resources = {r["id"]: r for r in live.get("resources", [])}
+    pending_resources = {r["id"]: r for r in pending.get("resources", [])}
+    for resource_id, resource in pending_resources.items():
+        before = live_resources.get(resource_id)
+        if before is None:
+            changes.append({"resource": resource_id, "change": "added", "pending": resource})
+            continue
+        fields = {k for k in set(before) | set(resource)
+                  if k not in ("metadata_modified", "position", "governance")
+                  and before.get(k) != resource.get(k)}
+        if fields:
+            changes.append({"resource": resource_id, "change": "changed",
+                            "fields": {k: {"live": before.get(k), "pending": resource.get(k)}
+                                       for k in sorted(fields)}})
+    for resource_id in live_resources.keys() - pending_resources.keys():
+        changes.append({"resource": resource_id, "change": "removed"})
+    return changes
+
+
+@tk.side_effect_free
+@validate(schema.report_show)
+def governance_report_show(context, data_dict):
+    """The check report of a check run: by ``run_id``, or the latest run of ``package_id``.
+
+    :param package_id: id or name of the dataset
+    :type package_id: string
+    :param run_id: id of a check run
+    :type run_id: string
+    :returns: the run with its full report (metadata, per-resource table and privacy findings)
+    :rtype: dictionary
+    """
+    run = None
+    if data_dict.get("run_id"):
+        run = model.Session.get(CheckRun, data_dict["run_id"])
+    elif data_dict.get("package_id"):
+        latest = review.open_review(data_dict["package_id"]) \
+            or review.latest_review(data_dict["package_id"])
+        run = _latest_run(latest.id) if latest else None
+    if run is None:
+        raise tk.ObjectNotFound(tk._("No check run found"))
+    package_id = model.Session.get(Review, run.review_id).package_id
+    tk.check_access("governance_report_show", context, {"package_id": package_id})
+    return {"package_id": package_id, "review_id": run.review_id, **_run_dict(run, True)}
+
+
+@tk.side_effect_free
+@validate(schema.queue_list)
+def governance_queue_list(context, data_dict):
+    """The steward's review queue: open reviews of the organizations they steward (a sysadmin:
+    of all), oldest first.
+
+    :param organization_id: only this organization
+    :type organization_id: string
+    :param state: only reviews in this state (default ``in_review``)
+    :type state: string
+    :param limit: at most this many (default 50)
+    :type limit: int
+    :param offset: skip this many
+    :type offset: int
+    :returns: ``count`` and ``results``
+    :rtype: dictionary
+    """
+    tk.check_access("governance_queue_list", context, data_dict)
+    user = model.User.get(context.get("user") or "")
+    query = sa.select(Review, model.Package).join(model.Package, model.Package.id ==
+                                                   Review.package_id)
+    query = query.where(Review.state == data_dict.get("state", workflow.IN_REVIEW),
+                        model.Package.state == "active")
+    if not (user and user.sysadmin):
+        query = query.where(Review.organization_id.in_(steward_organization_ids(user.id)))
+    if data_dict.get("organization_id"):
+        query = query.where(Review.organization_id == data_dict["organization_id"])
+    count = model.Session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+    rows = model.Session.execute(
+        query.order_by(Review.submitted_at.asc().nulls_last(), Review.created)
+        .limit(data_dict.get("limit", 50)).offset(data_dict.get("offset", 0)))
+    return {"count": count, "results": [
+        {**_review_dict(item), "package_name": pkg.name, "package_title": pkg.title,
+         "organization_id": pkg.owner_org} for item, pkg in rows]}
+
+
+@tk.side_effect_free
+@validate(schema.audit_list)
+def governance_audit_list(context, data_dict):
+    """The audit trail of a dataset, oldest first: every transition and decision with who,
+    when, which content version and why.
+
+    :param package_id: id or name of the dataset
+    :type package_id: string
+    :rtype: list of dictionaries
+    """
+    tk.check_access("governance_audit_list", context, data_dict)
+    entries = model.Session.scalars(
+        sa.select(audit.AuditEntry).where(audit.AuditEntry.package_id == data_dict["package_id"])
+        .order_by(audit.AuditEntry.seq)
+        .limit(data_dict.get("limit", 1000)).offset(data_dict.get("offset", 0)))
+    return [{**audit.as_dict(entry), "actor": _user_name(entry.actor_id)} for entry in entries]
+
+
+@validate(schema.steward_create)
+def governance_steward_create(context, data_dict):
+    """Make a user a steward of an organization (org admins and sysadmins).
+
+    :param organization_id: id or name of the organization
+    :type organization_id: string
+    :param user_id: id or name of the user
+    :type user_id: string
+    :returns: the organization's stewards
+    :rtype: list of dictionaries
+    """
+    tk.check_access("governance_steward_create", context, data_dict)
+    key = (data_dict["organization_id"], data_dict["user_id"])
+    if model.Session.get(Steward, key) is None:
+        model.Session.add(Steward(organization_id=key[0], user_id=key[1],
+                                  created_by=review.actor_id(context)))
+        audit.append("steward_added", actor_id=review.actor_id(context), package_id=None,
+                     details={"organization_id": key[0], "user_id": key[1]})
+        model.repo.commit()
+    return governance_steward_list(context, {"organization_id": key[0]})
+
+
+@validate(schema.steward_delete)
+def governance_steward_delete(context, data_dict):
+    """Remove a steward from an organization (org admins and sysadmins).
+
+    :param organization_id: id or name of the organization
+    :type organization_id: string
+    :param user_id: id or name of the user
+    :type user_id: string
+    """
+    tk.check_access("governance_steward_delete", context, data_dict)
+    steward = model.Session.get(Steward, (data_dict["organization_id"], data_dict["user_id"]))
+    if steward is None:
+        raise tk.ObjectNotFound(tk._("This user is not a steward of the organization"))
+    model.Session.delete(steward)
+    audit.append("steward_removed", actor_id=review.actor_id(context), package_id=None,
+                 details={"organization_id": steward.organization_id,
+                          "user_id": steward.user_id})
+    model.repo.commit()
+
+
+@tk.side_effect_free
+@validate(schema.steward_list)
+def governance_steward_list(context, data_dict):
+    """The stewards of an organization.
+
+    :param organization_id: id or name of the organization
+    :type organization_id: string
+    :rtype: list of dictionaries
+    """
+    tk.check_access("governance_steward_list", context, data_dict)
+    rows = model.Session.execute(
+        sa.select(Steward, model.User).join(model.User, model.User.id == Steward.user_id)
+        .where(Steward.organization_id == data_dict["organization_id"])
+        .order_by(model.User.name))
+    return [{"user_id": user.id, "name": user.name, "display_name": user.display_name,
+             "since": _iso(steward.created)} for steward, user in rows]
+

@@ -1,0 +1,118 @@
+"""Auth functions: one per action, built from a few shared permissions."""
+from __future__ import annotations
+
+from typing import Optional
+
+import ckan.authz as authz
+import ckan.plugins.toolkit as tk
+from ckan import model
+
+from ..stewards import is_steward, steward_organization_ids
+
+
+def _user(context) -> Optional[model.User]:
+    user = context.get("auth_user_obj")
+    if user is not None and not getattr(user, "is_anonymous", False):
+        return user
+    return model.User.get(context.get("user") or "")
+
+
+def _organization_of(data_dict) -> Optional[str]:
+    package = model.Package.get(data_dict.get("package_id") or data_dict.get("id") or "")
+    return package.owner_org if package else None
+
+
+def _result(allowed: bool, message: str):
+    return {"success": True} if allowed else {"success": False, "msg": message}
+
+
+# Shared permissions -------------------------------------------------------------------------
+
+def governance_permission_review_package(context, data_dict):
+    """Only stewards of the dataset's organization (and sysadmins) may decide on it."""
+    user = _user(context)
+    return _result(is_steward(user, _organization_of(data_dict)),
+                   tk._("Only the organization's stewards can review this dataset"))
+
+
+def governance_permission_read_review(context, data_dict):
+    """Members of the dataset's organization and its stewards may read reviews and reports."""
+    user = _user(context)
+    organization_id = _organization_of(data_dict)
+    allowed = user is not None and organization_id is not None and (
+        is_steward(user, organization_id)
+        or authz.has_user_permission_for_group_or_org(organization_id, user.name, "read"))
+    return _result(allowed, tk._("Only members and stewards of the organization can see this"))
+
+
+def governance_permission_manage_stewards(context, data_dict):
+    """Only admins of the organization (and sysadmins) may name its stewards."""
+    user = _user(context)
+    organization = model.Group.get(data_dict.get("organization_id") or "")
+    allowed = user is not None and organization is not None and \
+        authz.has_user_permission_for_group_or_org(organization.id, user.name, "admin")
+    return _result(allowed, tk._("Only organization admins can manage stewards"))
+
+
+# Action auth --------------------------------------------------------------------------------
+
+def governance_review_submit(context, data_dict):
+    """Publishers who may edit the dataset may submit it."""
+    return authz.is_authorized("package_update", context, {"id": data_dict.get("package_id")})
+
+
+governance_review_withdraw = governance_review_submit
+
+
+def governance_review_approve(context, data_dict):
+    """Only stewards of the organization may approve."""
+    return governance_permission_review_package(context, data_dict)
+
+
+governance_review_request_changes = governance_review_approve
+governance_review_reject = governance_review_approve
+
+
+@tk.auth_allow_anonymous_access
+def governance_status_show(context, data_dict):
+    """Whoever can see the dataset sees its status; the open review only members see."""
+    return authz.is_authorized("package_show", context, {"id": data_dict.get("package_id")})
+
+
+def governance_report_show(context, data_dict):
+    """Members and stewards of the organization may read check reports."""
+    return governance_permission_read_review(context, data_dict)
+
+
+governance_review_show = governance_report_show
+governance_audit_list = governance_report_show
+
+
+def governance_queue_list(context, data_dict):
+    """Stewards see their queue (sysadmins see every organization's)."""
+    user = _user(context)
+    return _result(user is not None and bool(steward_organization_ids(user.id)),
+                   tk._("Only stewards have a review queue"))
+
+
+def governance_audit_export(context, data_dict):
+    """Only sysadmins export the whole audit log."""
+    return {"success": False, "msg": tk._("Only sysadmins can export the audit log")}
+
+
+def governance_steward_create(context, data_dict):
+    """Only admins of the organization may add stewards."""
+    return governance_permission_manage_stewards(context, data_dict)
+
+
+governance_steward_delete = governance_steward_create
+
+
+def governance_steward_list(context, data_dict):
+    """Members of the organization may see who its stewards are."""
+    user = _user(context)
+    organization = model.Group.get(data_dict.get("organization_id") or "")
+    allowed = user is not None and organization is not None and (
+        authz.has_user_permission_for_group_or_org(organization.id, user.name, "read")
+        or is_steward(user, organization.id))
+    return _result(allowed, tk._("Only members of the organization can see its stewards"))

@@ -1,0 +1,369 @@
+"""The release gate: core write actions wrapped so that nothing unapproved goes public.
+
+- A dataset that was never released is kept private, whatever the caller sends; every write
+  records its author on the dataset's open review (four eyes).
+- A write to a released dataset never touches the live dataset: it is staged as the pending
+  content of a ``change`` review (files into private staging storage) and only the approval
+  applies it, all at once, with the public ids and download URLs unchanged.
+- Only `review._release` sets the context marker that lets writes through unchanged.
+
+``governance`` comes first in ``ckan.plugins``, so these wrappers run outermost, before core
+touches any file.
+"""
+from __future__ import annotations
+
+import copy
+import uuid
+from typing import Any, Callable
+
+import sqlalchemy as sa
+from werkzeug.datastructures import FileStorage
+
+import ckan.plugins.toolkit as tk
+from ckan import model
+from ckan.lib import plugins as lib_plugins
+from ckan.logic import auth_audit_exempt
+
+from .. import audit, review, staging
+from ..model import Review
+
+PENDING_MESSAGE = ("This dataset is released: the change is pending review. The public keeps "
+                   "seeing the approved version until a steward approves the change.")
+
+
+def _package(name_or_id: str | None) -> model.Package:
+    pkg = model.Package.get(name_or_id or "")
+    if pkg is None:
+        raise tk.ObjectNotFound(tk._("Dataset not found"))
+    return pkg
+
+
+def _is_released(pkg: model.Package) -> bool:
+    return review.latest_release(pkg.id) is not None
+
+
+def _pending_review_with_resource(resource_id: str) -> Review | None:
+    return model.Session.scalars(sa.select(Review).where(
+        Review.kind == "change", Review.state.notin_(review.workflow.CLOSED_STATES),
+        Review.content["resources"].contains([{"id": resource_id}]))).first()
+
+
+def _package_of_resource(resource_id: str | None) -> model.Package:
+    resource = model.Resource.get(resource_id or "")
+    if resource is not None:
+        return _package(resource.package_id)
+    pending = _pending_review_with_resource(resource_id or "")
+    if pending is None:
+        raise tk.ObjectNotFound(tk._("Resource not found"))
+    return _package(pending.package_id)
+
+
+def _commit(context) -> None:
+    if not context.get("defer_commit"):
+        model.repo.commit()
+
+
+def _write_unreleased(up_func, context, data_dict, pkg: model.Package | None, what: str):
+    """Let core write a never-released dataset, after recording the author of the edit."""
+    if pkg is not None:
+        review.record_edit(review.ensure_open_review(pkg, review.actor_id(context)),
+                           review.actor_id(context), what)
+    try:
+        result = up_func(context, data_dict)
+    except Exception:
+        model.Session.rollback()
+        raise
+    _commit(context)
+    return result
+
+
+def _validate(context, pkg: model.Package, content: dict[str, Any]) -> None:
+    """Validate pending content as package_update would, without saving anything."""
+    plugin = lib_plugins.lookup_package_plugin(pkg.type)
+    validation_context = {"model": model, "session": model.Session, "package": pkg,
+                          "user": context.get("user"),
+                          "auth_user_obj": context.get("auth_user_obj")}
+    _data, errors = lib_plugins.plugin_validate(
+        plugin, validation_context, copy.deepcopy(content), plugin.update_package_schema(),
+        "package_update")
+    if errors:
+        raise tk.ValidationError(errors)
+
+
+def _claim_resource_ids(pkg: model.Package, content: dict[str, Any]) -> None:
+    """Give new resources their final ids now, refusing ids of other datasets' resources."""
+    for resource in content.get("resources", []):
+        resource_id = resource.setdefault("id", str(uuid.uuid4()))
+        existing = model.Resource.get(resource_id)
+        owner = _pending_review_with_resource(resource_id)
+        if (existing and existing.package_id != pkg.id) or (owner and owner.package_id != pkg.id):
+            raise tk.ValidationError({"resources": [
+                tk._("Resource id {id} belongs to another dataset").format(id=resource_id)]})
+
+
+def _stage(context, pkg: model.Package, build: Callable[[dict], dict], what: str) -> dict:
+    """Apply `build` to the dataset's pending content (a copy of the live version when no
+    change is open yet) and keep the result on the change review."""
+    tk.check_access("package_update", context, {"id": pkg.id})
+    actor = review.actor_id(context)
+    change = review.ensure_open_review(pkg, actor)
+    pending = build(copy.deepcopy(change.content))
+    pending.update(id=pkg.id, type=pkg.type)
+    _claim_resource_ids(pkg, pending)
+    for resource in pending.get("resources", []):
+        upload = resource.pop("upload", None)
+        resource.pop("clear_upload", None)
+        if isinstance(upload, FileStorage) and upload.filename:
+            resource.update(staging.stage_upload(change, resource["id"], upload))
+    _validate(context, pkg, pending)
+    staging.forget_unused(change, pending)
+    change.content = pending
+    review.record_edit(change, actor, what)
+    model.repo.commit()
+    return {**pending, "governance": _pending_info(change)}
+
+
+def _pending_info(change: Review) -> dict[str, Any]:
+    return {"pending_review": True, "review_id": change.id, "state": change.state,
+            "message": PENDING_MESSAGE}
+
+
+def _pending_resource(staged: dict, resource_id: str) -> dict:
+    resource = next(r for r in staged["resources"] if r["id"] == resource_id)
+    return {**resource, "package_id": staged["id"], "governance": staged["governance"]}
+
+
+@tk.chained_action
+def package_create(up_func, context, data_dict):
+    if review.is_release_context(context):
+        return up_func(context, data_dict)
+    # Whatever the caller sends, a new dataset is private until a steward approves it.
+    data_dict["private"] = True
+    result = up_func(context, data_dict)
+    pkg = _package(result if isinstance(result, str) else result["id"])
+    review.ensure_open_review(pkg, review.actor_id(context))
+    _commit(context)
+    return result
+
+
+@tk.chained_action
+@auth_audit_exempt  # staging checks package_update auth itself
+def package_update(up_func, context, data_dict):
+    if review.is_release_context(context):
+        return up_func(context, data_dict)
+    pkg = _package(data_dict.get("id") or data_dict.get("name"))
+    if _is_released(pkg):
+        def replace(base):
+            return {"resources": base.get("resources", []), **data_dict}
+        return _stage(context, pkg, replace, "package_update")
+    data_dict["private"] = True
+    return _write_unreleased(up_func, context, data_dict, pkg, "package_update")
+
+
+@tk.chained_action
+@auth_audit_exempt  # staging checks package_update auth itself
+def package_patch(up_func, context, data_dict):
+    if review.is_release_context(context):
+        return up_func(context, data_dict)
+    pkg = _package(data_dict.get("id") or data_dict.get("name"))
+    if not _is_released(pkg):
+        return up_func(context, data_dict)  # core patches through our package_update
+
+    def patch(base):
+        return {**base, **data_dict}
+    return _stage(context, pkg, patch, "package_patch")
+
+
+@tk.chained_action
+@auth_audit_exempt  # staging checks package_update auth itself
+def resource_create(up_func, context, data_dict):
+    if review.is_release_context(context):
+        return up_func(context, data_dict)
+    pkg = _package(data_dict.get("package_id"))
+    if not _is_released(pkg):
+        return up_func(context, data_dict)
+    new = {k: v for k, v in data_dict.items() if k != "package_id"}
+    new.setdefault("id", str(uuid.uuid4()))
+
+    def append(base):
+        base.setdefault("resources", []).append(new)
+        return base
+    return _pending_resource(_stage(context, pkg, append, "resource_create"), new["id"])
+
+
+def _stage_resource(context, data_dict, change: Callable[[dict, dict], Any], what: str):
+    resource_id = data_dict.get("id")
+    pkg = _package_of_resource(resource_id)
+
+    def apply(base):
+        resources = base.get("resources", [])
+        index = next((i for i, r in enumerate(resources) if r.get("id") == resource_id), None)
+        if index is None:
+            raise tk.ObjectNotFound(tk._("Resource not found"))
+        change(resources, index)
+        return base
+    return _stage(context, pkg, apply, what)
+
+
+def _on_released_resource(context, data_dict) -> bool:
+    if review.is_release_context(context):
+        return False
+    return _is_released(_package_of_resource(data_dict.get("id")))
+
+
+@tk.chained_action
+@auth_audit_exempt  # staging checks package_update auth itself
+def resource_update(up_func, context, data_dict):
+    if not _on_released_resource(context, data_dict):
+        return up_func(context, data_dict)
+
+    def replace(resources, index):
+        resources[index] = dict(data_dict)
+    staged = _stage_resource(context, data_dict, replace, "resource_update")
+    return _pending_resource(staged, data_dict["id"])
+
+
+@tk.chained_action
+@auth_audit_exempt  # staging checks package_update auth itself
+def resource_patch(up_func, context, data_dict):
+    if not _on_released_resource(context, data_dict):
+        return up_func(context, data_dict)
+
+    def patch(resources, index):
+        resources[index] = {**resources[index], **data_dict}
+    staged = _stage_resource(context, data_dict, patch, "resource_patch")
+    return _pending_resource(staged, data_dict["id"])
+
+
+@tk.chained_action
+@auth_audit_exempt  # staging checks package_update auth itself
+def resource_delete(up_func, context, data_dict):
+    if not _on_released_resource(context, data_dict):
+        return up_func(context, data_dict)
+
+    def remove(resources, index):
+        del resources[index]
+    _stage_resource(context, data_dict, remove, "resource_delete")
+
+
+@tk.chained_action
+def package_delete(up_func, context, data_dict):
+    """Deleting only takes content out of public view, so it is allowed; it is audited."""
+    pkg = _package(data_dict.get("id"))
+    result = up_func(context, data_dict)
+    audit.append("delete", actor_id=review.actor_id(context), package_id=pkg.id)
+    open_review = review.open_review(pkg.id)
+    if open_review:
+        review.withdraw(open_review, review.actor_id(context))
+    _commit(context)
+    return result
+
+
+@tk.chained_action
+def bulk_update_public(up_func, context, data_dict):
+    """Only datasets a steward released may be made public again in bulk."""
+    unreleased = [name for name in data_dict.get("datasets", [])
+                  if not _is_released(_package(name))]
+    if unreleased:
+        raise tk.ValidationError({"datasets": [tk._(
+            "Not released by a steward, so they stay private: {ids}").format(
+                ids=", ".join(unreleased))]})
+    return up_func(context, data_dict)
+
+
+def _refuse_live_datastore_write(context, resource_id: str | None) -> None:
+    if review.is_release_context(context):
+        return
+    if _is_released(_package_of_resource(resource_id)):
+        raise tk.ValidationError({"resource_id": [tk._(
+            "This resource belongs to a released dataset: DataStore changes would go public "
+            "without review. Upload the new data as a resource change instead.")]})
+
+
+def _datastore_guard(name: str):
+    @tk.chained_action
+    def guard(up_func, context, data_dict):
+        resource_id = data_dict.get("resource_id")
+        if resource_id is None and data_dict.get("resource"):
+            # datastore_create with a new resource: that resource must be created first.
+            pkg = _package(data_dict["resource"].get("package_id"))
+            if _is_released(pkg) and not review.is_release_context(context):
+                raise tk.ValidationError({"resource": [tk._(
+                    "Add the resource to the released dataset as a change first.")]})
+        else:
+            _refuse_live_datastore_write(context, resource_id)
+        return up_func(context, data_dict)
+    guard.__name__ = name
+    return guard
+
+
+datastore_create = _datastore_guard("datastore_create")
+datastore_upsert = _datastore_guard("datastore_upsert")
+datastore_delete = _datastore_guard("datastore_delete")
+datastore_records_delete = _datastore_guard("datastore_records_delete")
+
+
+def _public_tag_names(names: list[str]) -> set[str]:
+    if not names:
+        return set()
+    query = (sa.select(model.Tag.name).distinct()
+             .join(model.PackageTag, model.PackageTag.tag_id == model.Tag.id)
+             .join(model.Package, model.Package.id == model.PackageTag.package_id)
+             .where(model.Tag.name.in_(names), model.PackageTag.state == "active",
+                    model.Package.state == "active", model.Package.private.is_(False)))
+    return set(model.Session.scalars(query))
+
+
+def _tag_name(tag) -> str:
+    return tag["name"] if isinstance(tag, dict) else tag
+
+
+@tk.chained_action
+@tk.side_effect_free
+def tag_list(up_func, context, data_dict):
+    """Core lists tags of private datasets too; show only tags of public ones."""
+    tags = up_func(context, data_dict)
+    public = _public_tag_names([_tag_name(t) for t in tags])
+    return [t for t in tags if _tag_name(t) in public]
+
+
+@tk.chained_action
+@tk.side_effect_free
+def tag_autocomplete(up_func, context, data_dict):
+    names = up_func(context, data_dict)
+    public = _public_tag_names(names)
+    return [name for name in names if name in public]
+
+
+@tk.chained_action
+@tk.side_effect_free
+def tag_search(up_func, context, data_dict):
+    found = up_func(context, data_dict)
+    public = _public_tag_names([t["name"] for t in found["results"]])
+    results = [t for t in found["results"] if t["name"] in public]
+    return {"count": len(results), "results": results}
+
+
+@tk.chained_action
+@tk.side_effect_free
+def format_autocomplete(up_func, context, data_dict):
+    """Core suggests formats of private datasets' resources too; keep public ones only."""
+    formats = up_func(context, data_dict)
+    if not formats:
+        return formats
+    public = set(model.Session.scalars(
+        sa.select(sa.func.lower(model.Resource.format)).distinct()
+        .join(model.Package, model.Package.id == model.Resource.package_id)
+        .where(sa.func.lower(model.Resource.format).in_([f.lower() for f in formats]),
+               model.Resource.state == "active", model.Package.state == "active",
+               model.Package.private.is_(False))))
+    return [f for f in formats if f.lower() in public]
+
+
+CHAINED_ACTIONS = {
+    f.__name__: f for f in (
+        package_create, package_update, package_patch, resource_create, resource_update,
+        resource_patch, resource_delete, package_delete, bulk_update_public,
+        datastore_create, datastore_upsert, datastore_delete, datastore_records_delete,
+        tag_list, tag_autocomplete, tag_search, format_autocomplete)
+}

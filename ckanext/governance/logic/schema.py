@@ -1,0 +1,84 @@
+"""One schema per action, validators injected by name."""
+from __future__ import annotations
+
+from ckan.logic.schema import validator_args
+
+
+@validator_args
+def review_submit(not_empty, unicode_safe, convert_package_name_or_id_to_id):
+    return {"package_id": [not_empty, unicode_safe, convert_package_name_or_id_to_id]}
+
+
+review_withdraw = review_submit
+status_show = review_submit
+review_show = review_submit
+
+
+@validator_args
+def review_approve(not_empty, ignore_missing, unicode_safe, convert_package_name_or_id_to_id):
+    return {
+        "package_id": [not_empty, unicode_safe, convert_package_name_or_id_to_id],
+        "content_hash": [not_empty, unicode_safe],
+        "comment": [ignore_missing, unicode_safe],
+    }
+
+
+@validator_args
+def review_request_changes(not_empty, unicode_safe, convert_package_name_or_id_to_id,
+                           governance_reason_codes):
+    return {
+        "package_id": [not_empty, unicode_safe, convert_package_name_or_id_to_id],
+        "content_hash": [not_empty, unicode_safe],
+        "reasons": [not_empty, governance_reason_codes],
+        "comment": [not_empty, unicode_safe],
+    }
+
+
+review_reject = review_request_changes
+
+
+@validator_args
+def report_show(ignore_missing, unicode_safe, convert_package_name_or_id_to_id):
+    return {
+        "package_id": [ignore_missing, unicode_safe, convert_package_name_or_id_to_id],
+        "run_id": [ignore_missing, unicode_safe],
+    }
+
+
+@validator_args
+def queue_list(ignore_missing, unicode_safe, natural_number_validator, limit_to_configured_maximum,
+               governance_review_state, convert_group_name_or_id_to_id):
+    return {
+        "organization_id": [ignore_missing, unicode_safe, convert_group_name_or_id_to_id],
+        "state": [ignore_missing, governance_review_state],
+        "limit": [ignore_missing, natural_number_validator,
+                  limit_to_configured_maximum("ckan.search.rows_max", 100)],
+        "offset": [ignore_missing, natural_number_validator],
+    }
+
+
+@validator_args
+def audit_list(not_empty, ignore_missing, unicode_safe, natural_number_validator,
+               convert_package_name_or_id_to_id):
+    return {
+        "package_id": [not_empty, unicode_safe, convert_package_name_or_id_to_id],
+        "limit": [ignore_missing, natural_number_validator],
+        "offset": [ignore_missing, natural_number_validator],
+    }
+
+
+@validator_args
+def steward_create(not_empty, unicode_safe, convert_group_name_or_id_to_id,
+                   convert_user_name_or_id_to_id):
+    return {
+        "organization_id": [not_empty, unicode_safe, convert_group_name_or_id_to_id],
+        "user_id": [not_empty, unicode_safe, convert_user_name_or_id_to_id],
+    }
+
+
+steward_delete = steward_create
+
+
+@validator_args
+def steward_list(not_empty, unicode_safe, convert_group_name_or_id_to_id):
+    return {"organization_id": [not_empty, unicode_safe, convert_group_name_or_id_to_id]}

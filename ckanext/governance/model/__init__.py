@@ -1,0 +1,123 @@
+"""The extension's tables. Review state lives here, never in fields that editors can change.
+
+DDL is only in migration/governance (alembic); these classes map the tables.
+"""
+from __future__ import annotations
+
+import datetime
+import uuid
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
+
+import ckan.plugins.toolkit as tk
+
+
+def _uuid() -> str:
+    return str(uuid.uuid4())
+
+
+def utcnow() -> datetime.datetime:
+    return datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
+
+
+class Steward(tk.BaseModel):
+    """A user who reviews the datasets of one organization."""
+
+    __tablename__ = "governance_steward"
+    organization_id = sa.Column(sa.UnicodeText, sa.ForeignKey("group.id", ondelete="CASCADE"),
+                                primary_key=True)
+    user_id = sa.Column(sa.UnicodeText, sa.ForeignKey("user.id", ondelete="CASCADE"),
+                        primary_key=True)
+    created = sa.Column(sa.DateTime, nullable=False, default=utcnow)
+    created_by = sa.Column(sa.UnicodeText)
+
+
+class Review(tk.BaseModel):
+    """One version of a dataset's content on its way to release.
+
+    ``kind`` is ``release`` for a dataset that was never released (the content under review is
+    the private dataset itself) and ``change`` for a change to a released dataset (the content
+    under review is ``content``, with its files in ``staged_files``, while the approved version
+    stays public).
+    """
+
+    __tablename__ = "governance_review"
+    id = sa.Column(sa.UnicodeText, primary_key=True, default=_uuid)
+    package_id = sa.Column(sa.UnicodeText, sa.ForeignKey("package.id", ondelete="CASCADE"),
+                           nullable=False, index=True)
+    organization_id = sa.Column(sa.UnicodeText, index=True)
+    kind = sa.Column(sa.UnicodeText, nullable=False)
+    state = sa.Column(sa.UnicodeText, nullable=False)
+    content = sa.Column(JSONB)
+    staged_files = sa.Column(JSONB, nullable=False, default=dict)
+    content_hash = sa.Column(sa.UnicodeText)
+    submitted_by = sa.Column(sa.UnicodeText)
+    submitted_at = sa.Column(sa.DateTime)
+    last_editor = sa.Column(sa.UnicodeText)
+    created = sa.Column(sa.DateTime, nullable=False, default=utcnow)
+    modified = sa.Column(sa.DateTime, nullable=False, default=utcnow, onupdate=utcnow)
+
+
+class CheckRun(tk.BaseModel):
+    """One run of the automated checks on one version of a review's content; never rewritten
+    once finished."""
+
+    __tablename__ = "governance_check_run"
+    id = sa.Column(sa.UnicodeText, primary_key=True, default=_uuid)
+    review_id = sa.Column(sa.UnicodeText, sa.ForeignKey("governance_review.id", ondelete="CASCADE"),
+                          nullable=False, index=True)
+    content_hash = sa.Column(sa.UnicodeText, nullable=False)
+    state = sa.Column(sa.UnicodeText, nullable=False, default="queued")
+    report = sa.Column(JSONB)
+    created = sa.Column(sa.DateTime, nullable=False, default=utcnow)
+    finished = sa.Column(sa.DateTime)
+
+
+class Decision(tk.BaseModel):
+    """A steward's decision on the content version they saw."""
+
+    __tablename__ = "governance_decision"
+    id = sa.Column(sa.UnicodeText, primary_key=True, default=_uuid)
+    review_id = sa.Column(sa.UnicodeText, sa.ForeignKey("governance_review.id", ondelete="CASCADE"),
+                          nullable=False, index=True)
+    decision = sa.Column(sa.UnicodeText, nullable=False)
+    reasons = sa.Column(JSONB, nullable=False, default=list)
+    comment = sa.Column(sa.UnicodeText)
+    content_hash = sa.Column(sa.UnicodeText, nullable=False)
+    user_id = sa.Column(sa.UnicodeText, nullable=False)
+    created = sa.Column(sa.DateTime, nullable=False, default=utcnow)
+
+
+class Release(tk.BaseModel):
+    """A version of a dataset that a steward approved and that went public."""
+
+    __tablename__ = "governance_release"
+    id = sa.Column(sa.UnicodeText, primary_key=True, default=_uuid)
+    package_id = sa.Column(sa.UnicodeText, sa.ForeignKey("package.id", ondelete="CASCADE"),
+                           nullable=False, index=True)
+    review_id = sa.Column(sa.UnicodeText, nullable=False)
+    content_hash = sa.Column(sa.UnicodeText, nullable=False)
+    released_by = sa.Column(sa.UnicodeText, nullable=False)
+    released_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
+
+
+class AuditEntry(tk.BaseModel):
+    """Append-only, hash-chained log of every transition and decision.
+
+    No foreign keys: the history outlives purged datasets and deleted users.
+    """
+
+    __tablename__ = "governance_audit"
+    seq = sa.Column(sa.BigInteger, primary_key=True, autoincrement=True)
+    created = sa.Column(sa.DateTime, nullable=False, default=utcnow)
+    actor_id = sa.Column(sa.UnicodeText)
+    package_id = sa.Column(sa.UnicodeText, index=True)
+    review_id = sa.Column(sa.UnicodeText)
+    event = sa.Column(sa.UnicodeText, nullable=False)
+    from_state = sa.Column(sa.UnicodeText)
+    to_state = sa.Column(sa.UnicodeText)
+    content_hash = sa.Column(sa.UnicodeText)
+    details = sa.Column(JSONB, nullable=False, default=dict)
+    prev_hash = sa.Column(sa.UnicodeText, nullable=False)
+    entry_hash = sa.Column(sa.UnicodeText, nullable=False, unique=True)
