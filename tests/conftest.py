@@ -102,8 +102,8 @@ class World:
         import io
         publisher = self.as_user(self.publisher)
         dataset = publisher.action.package_create(
-            name=name, title=f"Dataset {name}", owner_org=self.org["id"],
-            **{**COMPLETE_METADATA, **fields})
+            name=name, owner_org=self.org["id"],
+            **{"title": f"Dataset {name}", **COMPLETE_METADATA, **fields})
         if csv is not None:
             publisher.action.resource_create(
                 package_id=dataset["id"], name="readings.csv", format="CSV",

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
+from ckan.lib.plugins import DefaultTranslation
 
 from .logic.action import get_actions
 from .stewards import StewardLabels
@@ -15,10 +16,13 @@ from .stewards import StewardLabels
 @tk.blanket.actions(get_actions)
 @tk.blanket.auth_functions
 @tk.blanket.validators
+@tk.blanket.helpers
+@tk.blanket.blueprints
 @tk.blanket.cli
-class GovernancePlugin(StewardLabels, p.SingletonPlugin):
+class GovernancePlugin(StewardLabels, DefaultTranslation, p.SingletonPlugin):
     p.implements(p.IConfigurer)
     p.implements(p.IPermissionLabels)
+    p.implements(p.ITranslation)
 
     # IConfigurer
     def update_config(self, config):

@@ -154,10 +154,11 @@ def live_file_path(resource_id: str) -> Optional[str]:
 
 
 def submit(review: Review, actor: Optional[str]) -> CheckRun:
+    # The hash first, so that the audit entry names the revision that was submitted.
+    review.content_hash = fingerprint(review)
     transition(review, workflow.SUBMIT, actor)
     review.submitted_by = actor
     review.submitted_at = utcnow()
-    review.content_hash = fingerprint(review)
     run = CheckRun(review_id=review.id, content_hash=review.content_hash, state="queued")
     model.Session.add(run)
     model.Session.flush()
