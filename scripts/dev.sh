@@ -9,7 +9,7 @@ log "Migrating the database (CKAN, activity, governance) and DataStore permissio
 "${CKAN[@]}" db upgrade >/dev/null 2>&1 || "${CKAN[@]}" db upgrade
 "${CKAN[@]}" db upgrade -p activity >/dev/null 2>&1
 "${CKAN[@]}" db upgrade -p governance >/dev/null 2>&1 || "${CKAN[@]}" db upgrade -p governance
-"${CKAN[@]}" datastore set-permissions 2>/dev/null | "$ROOT/scripts/psql-super.sh" datastore_dev >/dev/null
+"${CKAN[@]}" datastore set-permissions 2>/dev/null | "$ROOT/scripts/psql-super.sh" datastore_dev >/dev/null 2>&1
 
 log "Loading demo content"
 "$VENV/bin/python" "$ROOT/scripts/demo_data.py" "$ROOT/dev.ini" > "$VAR/demo-logins.txt" 2> "$LOG/demo.log" \

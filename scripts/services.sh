@@ -7,6 +7,8 @@ source "$(dirname "$0")/config.sh"
 mkdir -p "$RUN" "$LOG" "$MAILDIR"
 
 pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+# A service another checkout of the project started on the same port is reused.
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 wait_for() {  # wait_for NAME SECONDS COMMAND...
   local name=$1 seconds=$2; shift 2
   for _ in $(seq $((seconds * 5))); do "$@" >/dev/null 2>&1 && return 0; sleep 0.2; done
@@ -46,7 +48,7 @@ SQL
 }
 
 start_redis() {
-  pid_alive "$RUN/redis.pid" && return 0
+  pid_alive "$RUN/redis.pid" || port_open "$REDIS_PORT" && return 0
   log "Starting Redis on 127.0.0.1:$REDIS_PORT"
   mkdir -p "$VAR/redis"
   redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --dir "$VAR/redis" --save "" --appendonly no \
@@ -67,7 +69,7 @@ PY
 }
 
 start_solr() {
-  pid_alive "$RUN/solr.pid" && return 0
+  pid_alive "$RUN/solr.pid" || port_open "$SOLR_PORT" && return 0
   log "Starting Solr $SOLR_VERSION on 127.0.0.1:$SOLR_PORT"
   [ -f "$SOLR_CACHE/classes/GovernanceSolr.class" ] || die "Solr jars missing: run scripts/install.sh"
   mkdir -p "$VAR/solr"
@@ -85,11 +87,13 @@ start_solr() {
 
 start_smtp() {
   pid_alive "$RUN/smtp.pid" && return 0
+  # Not reused: the tests read the mail folder of this checkout.
+  port_open "$SMTP_PORT" && die "port $SMTP_PORT is taken (another checkout's SMTP sink? \`make stop\` there)"
   log "Starting SMTP sink on 127.0.0.1:$SMTP_PORT (mail kept in $MAILDIR)"
   nohup "$VENV/bin/python" "$ROOT/services/smtp_sink.py" --port "$SMTP_PORT" --maildir "$MAILDIR" \
       > "$LOG/smtp.log" 2>&1 &
   echo $! > "$RUN/smtp.pid"
-  wait_for SMTP 10 bash -c "exec 3<>/dev/tcp/127.0.0.1/$SMTP_PORT"
+  wait_for SMTP 10 port_open "$SMTP_PORT"
 }
 
 stop_pidfile() {  # stop_pidfile NAME

@@ -2,6 +2,7 @@
 service makes the tests fail, never skip."""
 import email
 import email.policy
+import os
 import socket
 from pathlib import Path
 from urllib.parse import urlparse
@@ -44,7 +45,8 @@ def clean_db(with_plugins, reset_db, migrate_db_for):
 def maildir():
     """The SMTP sink's folder. `new_mails()` returns the mails that arrived since the fixture
     as (envelope recipient, subject, decoded body) tuples."""
-    folder = Path(tk.config["__file__"]).parent / "var" / "mail"
+    folder = Path(os.environ.get("GOVERNANCE_MAILDIR")
+                  or Path(tk.config["__file__"]).parent / "var" / "mail")
     seen = set(folder.glob("*.eml"))
 
     class Mailbox:
