@@ -151,3 +151,60 @@ def test_bulk_update_public_cannot_release(world):
             datasets=[dataset["id"]], org_id=world.org["id"])
     with pytest.raises(NotAuthorized):
         world.as_user(None).action.package_show(id=dataset["id"])
+
+
+def test_review_events_are_in_the_activity_stream_for_members_only(world):
+    dataset = world.release("aktivitaet")
+    review_events = [a["data"]["review"]["event"] for a in
+                     world.as_user(world.publisher).action.package_activity_list(
+                         id=dataset["id"], limit=100)
+                     if a["activity_type"] == "reviewed package"]
+    assert review_events == ["approve", "checks_passed", "submit"]
+    for outsider in (None, world.other_member, world.other_steward):
+        types = {a["activity_type"] for a in world.as_user(outsider).action.package_activity_list(
+            id=dataset["id"], limit=100)}
+        assert "reviewed package" not in types
+        assert types  # the release itself is public
+
+
+def test_datastore_write_sends_a_review_back_to_draft(world):
+    dataset = world.new_dataset("datastore-edit")
+    world.submit_and_check(dataset["id"])
+    seen = world.review(dataset["id"])["content_hash"]
+    world.as_user(world.publisher).action.datastore_create(
+        resource_id=dataset["resources"][0]["id"], force=True,
+        fields=[{"id": "note", "type": "text"}], records=[{"note": "added after the check"}])
+    assert world.review(dataset["id"])["state"] == "draft"
+    with pytest.raises(ValidationError):
+        world.as_user(world.steward).action.governance_review_approve(
+            package_id=dataset["id"], content_hash=seen)
+
+
+def test_emergency_revocation_takes_a_release_down_with_a_logged_reason(world):
+    released = world.release("notfall")
+    world.as_user(world.publisher).action.package_patch(id=released["id"], notes="pending")
+    with pytest.raises(NotAuthorized):
+        world.as_user(world.steward).action.governance_release_revoke(
+            package_id=released["id"], reason="Namen im Datensatz")
+    with pytest.raises(ValidationError):
+        world.as_user(world.sysadmin).action.governance_release_revoke(package_id=released["id"])
+
+    status = world.as_user(world.sysadmin).action.governance_release_revoke(
+        package_id=released["id"], reason="Namen im Datensatz gefunden")
+    assert status["released"] is False
+    with pytest.raises(NotAuthorized):
+        world.as_user(None).action.package_show(id=released["id"])
+    trail = world.as_user(world.steward).action.governance_audit_list(package_id=released["id"])
+    # the pending change is withdrawn, the release revoked, a new (release) review opened
+    assert [e["event"] for e in trail[-3:]] == ["withdraw", "revoke_release", "open"]
+    assert trail[-2]["details"] == {"reason": "Namen im Datensatz gefunden"}
+    assert trail[-2]["actor"] == world.sysadmin["name"]
+    # editors cannot put it back: it needs a new review
+    with pytest.raises(ValidationError):
+        world.as_user(world.sysadmin).action.bulk_update_public(
+            datasets=[released["id"]], org_id=world.org["id"])
+    world.as_user(world.publisher).action.package_patch(id=released["id"], notes="ohne Namen")
+    world.submit_and_check(released["id"])
+    assert world.review(released["id"])["kind"] == "release"
+    world.approve(released["id"])
+    assert world.as_user(None).action.package_show(id=released["id"])["notes"] == "ohne Namen"

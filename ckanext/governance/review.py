@@ -18,7 +18,7 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.lib import uploader
 
-from . import audit, staging, workflow
+from . import activity, audit, staging, workflow
 from .model import CheckRun, Decision, Release, Review, utcnow
 
 # Set in the context only by `release`; API callers cannot put objects into a context, so
@@ -50,8 +50,10 @@ def actor_id(context) -> Optional[str]:
 
 
 def latest_release(package_id: str) -> Optional[Release]:
+    """The release in force; None for a dataset never released or whose release was revoked."""
     return model.Session.scalars(
-        sa.select(Release).where(Release.package_id == package_id)
+        sa.select(Release).where(Release.package_id == package_id,
+                                 Release.revoked_at.is_(None))
         .order_by(Release.released_at.desc()).limit(1)).first()
 
 
@@ -103,6 +105,7 @@ def transition(review: Review, event: str, actor: Optional[str], **details) -> N
     audit.append(event, actor_id=actor, package_id=review.package_id, review_id=review.id,
                  from_state=review.state, to_state=new_state,
                  content_hash=review.content_hash, details=details)
+    activity.record(review, event, actor, review.state, new_state, details)
     review.state = new_state
 
 
@@ -192,6 +195,21 @@ def withdraw(review: Review, actor: Optional[str]) -> None:
     transition(review, workflow.WITHDRAW, actor)
     if review.kind == "change":
         staging.discard(review)
+
+
+def revoke_release(release: Release, actor: str, reason: str) -> None:
+    """Emergency: take a released dataset out of public view at once. A pending change is
+    withdrawn; the dataset is unreleased again and needs a new review to go public."""
+    pending = open_review(release.package_id, lock=True)
+    if pending is not None:
+        withdraw(pending, actor)
+    release.revoked_at, release.revoked_by, release.revoke_reason = utcnow(), actor, reason
+    audit.append("revoke_release", actor_id=actor, package_id=release.package_id,
+                 content_hash=release.content_hash, details={"reason": reason})
+    model.Session.flush()
+    # Through the gate like any write to an unreleased dataset: it comes out private.
+    tk.get_action("package_patch")({"user": model.Session.get(model.User, actor).name},
+                                   {"id": release.package_id})
 
 
 def _release(review: Review, actor: str) -> None:

@@ -224,6 +224,31 @@ def governance_review_reject(context, data_dict):
     return _decide(context, data_dict, workflow.REJECT)
 
 
+@validate(schema.release_revoke)
+def governance_release_revoke(context, data_dict):
+    """Emergency (sysadmins): take a released dataset out of public view at once, e.g. when
+    personal data is found in it. The reason is required and goes into the audit log; the
+    dataset needs a new review to go public again.
+
+    :param package_id: id or name of the dataset
+    :type package_id: string
+    :param reason: why, in words
+    :type reason: string
+    :returns: the dataset's governance status
+    :rtype: dictionary
+    """
+    tk.check_access("governance_release_revoke", context, data_dict)
+    release = review.latest_release(data_dict["package_id"])
+    if release is None:
+        raise tk.ValidationError({"package_id": [tk._("This dataset is not released")]})
+    try:
+        review.revoke_release(release, review.actor_id(context), data_dict["reason"])
+    except Exception:
+        model.Session.rollback()
+        raise
+    return _status(context, data_dict["package_id"])
+
+
 @tk.side_effect_free
 def governance_reason_list(context, data_dict):
     """The reason codes stewards give with "request changes" and "reject".

@@ -95,6 +95,11 @@ def governance_queue_list(context, data_dict):
                    tk._("Only stewards have a review queue"))
 
 
+def governance_release_revoke(context, data_dict):
+    """Only sysadmins take a released dataset down in an emergency."""
+    return {"success": False, "msg": tk._("Only sysadmins can revoke a release")}
+
+
 def governance_audit_export(context, data_dict):
     """Only sysadmins export the whole audit log."""
     return {"success": False, "msg": tk._("Only sysadmins can export the audit log")}

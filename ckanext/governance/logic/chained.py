@@ -271,28 +271,24 @@ def bulk_update_public(up_func, context, data_dict):
     return up_func(context, data_dict)
 
 
-def _refuse_live_datastore_write(context, resource_id: str | None) -> None:
-    if review.is_release_context(context):
-        return
-    if _is_released(_package_of_resource(resource_id)):
-        raise tk.ValidationError({"resource_id": [tk._(
-            "This resource belongs to a released dataset: DataStore changes would go public "
-            "without review. Upload the new data as a resource change instead.")]})
-
-
 def _datastore_guard(name: str):
+    """DataStore writes skip package_update. On a released dataset they would go public
+    unreviewed, so they are refused; on an unreleased one they are an edit of the content
+    under review (a review being checked or decided goes back to draft)."""
     @tk.chained_action
     def guard(up_func, context, data_dict):
+        if review.is_release_context(context):
+            return up_func(context, data_dict)
         resource_id = data_dict.get("resource_id")
-        if resource_id is None and data_dict.get("resource"):
-            # datastore_create with a new resource: that resource must be created first.
+        if resource_id is None and data_dict.get("resource"):  # creates a new resource
             pkg = _package(data_dict["resource"].get("package_id"))
-            if _is_released(pkg) and not review.is_release_context(context):
-                raise tk.ValidationError({"resource": [tk._(
-                    "Add the resource to the released dataset as a change first.")]})
         else:
-            _refuse_live_datastore_write(context, resource_id)
-        return up_func(context, data_dict)
+            pkg = _package_of_resource(resource_id)
+        if _is_released(pkg):
+            raise tk.ValidationError({"resource_id": [tk._(
+                "This resource belongs to a released dataset: DataStore changes would go "
+                "public without review. Upload the new data as a resource change instead.")]})
+        return _write_unreleased(up_func, context, data_dict, pkg, name)
     guard.__name__ = name
     return guard
 

@@ -38,6 +38,14 @@ review_reject = review_request_changes
 
 
 @validator_args
+def release_revoke(not_empty, unicode_safe, convert_package_name_or_id_to_id):
+    return {
+        "package_id": [not_empty, unicode_safe, convert_package_name_or_id_to_id],
+        "reason": [not_empty, unicode_safe],
+    }
+
+
+@validator_args
 def report_show(ignore_missing, unicode_safe, convert_package_name_or_id_to_id):
     return {
         "package_id": [ignore_missing, unicode_safe, convert_package_name_or_id_to_id],

@@ -90,7 +90,8 @@ class Decision(tk.BaseModel):
 
 
 class Release(tk.BaseModel):
-    """A version of a dataset that a steward approved and that went public."""
+    """A version of a dataset that a steward approved and that went public. A sysadmin may
+    revoke it in an emergency: the dataset is then private and unreleased again."""
 
     __tablename__ = "governance_release"
     id = sa.Column(sa.UnicodeText, primary_key=True, default=_uuid)
@@ -100,6 +101,9 @@ class Release(tk.BaseModel):
     content_hash = sa.Column(sa.UnicodeText, nullable=False)
     released_by = sa.Column(sa.UnicodeText, nullable=False)
     released_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
+    revoked_at = sa.Column(sa.DateTime)
+    revoked_by = sa.Column(sa.UnicodeText)
+    revoke_reason = sa.Column(sa.UnicodeText)
 
 
 class AuditEntry(tk.BaseModel):
