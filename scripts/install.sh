@@ -40,6 +40,13 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   echo "$want" > "$stamp"
 fi
 
+# Translations: the .mo catalogs are built from the committed .po files.
+for po in "$ROOT"/ckanext/governance/i18n/*/LC_MESSAGES/ckanext-governance.po; do
+  [ -f "$po" ] || continue
+  mo="${po%.po}.mo"
+  [ "$mo" -nt "$po" ] || "$VENV/bin/pybabel" compile -q -i "$po" -o "$mo"
+done
+
 # Solr: the embeddable Jetty runner and its dependencies from Maven Central, into a cache
 # outside the work tree, plus our small launcher compiled against them.
 if [ ! -f "$SOLR_CACHE/classes/GovernanceSolr.class" ] \

@@ -209,6 +209,9 @@ def test_nothing_unapproved_leaks(world, app, viewer):
     search = json.loads(app.get("/api/3/action/package_search?q=*:*&include_private=true",
                                 headers=headers).get_data())["result"]
     assert search["count"] == 1, "only the released dataset counts"
+    org = json.loads(app.get(f"/api/3/action/organization_show?id={scenario.org['name']}",
+                             headers=headers).get_data())["result"]
+    assert org["package_count"] == 1
 
 
 def test_insiders_do_see_the_unapproved_content(world, app):

@@ -208,3 +208,19 @@ def test_emergency_revocation_takes_a_release_down_with_a_logged_reason(world):
     assert world.review(released["id"])["kind"] == "release"
     world.approve(released["id"])
     assert world.as_user(None).action.package_show(id=released["id"])["notes"] == "ohne Namen"
+
+
+def test_queue_lists_the_stewards_own_organizations_only(world):
+    waiting = world.new_dataset("wartend")
+    world.submit_and_check(waiting["id"])
+    failing = world.new_dataset("fehlerhaft", csv=b"id\nx\n")
+    world.submit_and_check(failing["id"])
+
+    queue = world.as_user(world.steward).action.governance_queue_list()
+    assert [(r["package_name"], r["state"]) for r in queue["results"]] == [
+        ("wartend", "in_review")]
+    failed = world.as_user(world.steward).action.governance_queue_list(state="checks_failed")
+    assert [r["package_name"] for r in failed["results"]] == ["fehlerhaft"]
+    assert world.as_user(world.other_steward).action.governance_queue_list()["count"] == 0
+    with pytest.raises(NotAuthorized):
+        world.as_user(world.publisher).action.governance_queue_list()

@@ -120,3 +120,14 @@ def test_datastore_writes_to_released_resources_are_refused(world):
         world.as_user(world.publisher).action.datastore_create(
             resource_id=released["resources"][0]["id"], force=True,
             records=[{"a": "MARKER-DS"}], fields=[{"id": "a", "type": "text"}])
+
+
+def test_resending_the_released_content_opens_no_review(world):
+    released = world.release("unveraendert")
+    publisher = world.as_user(world.publisher)
+    answer = publisher.action.package_update(**publisher.action.package_show(id=released["id"]))
+    assert answer["governance"]["pending_review"] is False
+    status = publisher.action.governance_status_show(package_id=released["id"])
+    assert status["review"]["state"] == "approved"  # the latest review is the closed one
+    with pytest.raises(ValidationError):
+        publisher.action.governance_review_submit(package_id=released["id"])

@@ -27,6 +27,7 @@ from ckan.logic import auth_audit_exempt
 from .. import audit, review, staging
 from ..model import Review
 
+NO_CHANGE_MESSAGE = "This dataset is released and the content sent is the released content."
 PENDING_MESSAGE = ("This dataset is released: the change is pending review. The public keeps "
                    "seeing the approved version until a steward approves the change.")
 
@@ -106,6 +107,7 @@ def _stage(context, pkg: model.Package, build: Callable[[dict], dict], what: str
     change is open yet) and keep the result on the change review."""
     tk.check_access("package_update", context, {"id": pkg.id})
     actor = review.actor_id(context)
+    already_open = review.open_review(pkg.id, lock=True) is not None
     change = review.ensure_open_review(pkg, actor)
     pending = build(copy.deepcopy(change.content))
     pending.update(id=pkg.id, type=pkg.type)
@@ -116,6 +118,12 @@ def _stage(context, pkg: model.Package, build: Callable[[dict], dict], what: str
         if isinstance(upload, FileStorage) and upload.filename:
             resource.update(staging.stage_upload(change, resource["id"], upload))
     _validate(context, pkg, pending)
+    if not already_open and not change.staged_files and \
+            review.fingerprint(change, pending) == review.fingerprint(change, change.content):
+        # A pipeline re-sending the released content changes nothing: no review for it.
+        model.Session.rollback()
+        return {**review.live_dataset(pkg.id),
+                "governance": {"pending_review": False, "message": NO_CHANGE_MESSAGE}}
     staging.forget_unused(change, pending)
     change.content = pending
     review.record_edit(change, actor, what)
