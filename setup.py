@@ -1,12 +1,4 @@
-# Metadata lives in pyproject.toml; this file only keeps Babel's extractors for `ckan translation`.
+# Metadata lives in pyproject.toml; message extraction is configured in babel.cfg.
 from setuptools import setup
 
-setup(
-    message_extractors={
-        "ckanext": [
-            ("**.py", "python", None),
-            ("**.js", "javascript", None),
-            ("**/templates/**.html", "ckan", None),
-        ],
-    },
-)
+setup()

@@ -56,16 +56,22 @@ TRANSITIONS: dict[tuple[str, str], str] = {
 
 DECISIONS = (APPROVE, REQUEST_CHANGES, REJECT)
 
+
+def N_(message: str) -> str:
+    """Marks a string for translation (babel extracts ``N_``); the UI translates it."""
+    return message
+
+
 # Coded reasons a steward gives with "request changes" or "reject"; pipelines act on the code.
 REASON_CODES = {
-    "metadata-incomplete": "Metadata is incomplete or wrong",
-    "schema-errors": "The data does not match its Table Schema",
-    "personal-data": "The data contains personal data",
-    "licence": "The licence is missing or not open",
-    "quality": "Data quality is insufficient",
-    "not-open-data": "The content is not suitable for open data",
-    "duplicate": "The dataset duplicates an existing one",
-    "other": "Other (see comment)",
+    "metadata-incomplete": N_("Metadata is incomplete or wrong"),
+    "schema-errors": N_("The data does not match its Table Schema"),
+    "personal-data": N_("The data contains personal data"),
+    "licence": N_("The licence is missing or not open"),
+    "quality": N_("Data quality is insufficient"),
+    "not-open-data": N_("The content is not suitable for open data"),
+    "duplicate": N_("The dataset duplicates an existing one"),
+    "other": N_("Other (see comment)"),
 }
 
 
