@@ -66,3 +66,25 @@ def test_export_writes_every_entry_as_csv(world, cli):
     assert [r["event"] for r in rows if r["package_id"] == dataset["id"]] == [
         "open", "submit", "checks_passed"]
     assert all(len(r["entry_hash"]) == 64 for r in rows)
+
+
+def test_csv_exports_over_the_web(world, app):
+    dataset = world.new_dataset("web-export")
+    world.submit_and_check(dataset["id"])
+    steward = world.as_user(world.sysadmin).action.api_token_create(
+        user="steward", name="t")["token"]
+    admin = world.as_user(world.sysadmin).action.api_token_create(
+        user=world.sysadmin["name"], name="t")["token"]
+
+    trail = app.get(f"/dataset/{dataset['name']}/governance/audit.csv",
+                    headers={"Authorization": steward})
+    assert trail.status_code == 200 and trail.mimetype == "text/csv"
+    rows = list(csv.DictReader(io.StringIO(trail.get_data(as_text=True))))
+    assert [r["event"] for r in rows] == ["open", "submit", "checks_passed"]
+
+    assert app.get("/governance/audit.csv", headers={"Authorization": steward}
+                   ).status_code == 403
+    whole = app.get("/governance/audit.csv", headers={"Authorization": admin})
+    assert whole.status_code == 200
+    assert len(list(csv.DictReader(io.StringIO(whole.get_data(as_text=True))))) > len(rows)
+    assert app.get(f"/dataset/{dataset['name']}/governance/audit.csv").status_code == 404

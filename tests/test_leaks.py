@@ -178,6 +178,8 @@ def _channels(s: Scenario):
         "feed tag": "/feeds/tag/markeratag.atom",
         "feed custom": "/feeds/custom.atom?q=MARKERANOTES",
         "audit export": "/governance/audit.csv",
+        "audit export released": f"/dataset/{released['name']}/governance/audit.csv",
+        "audit export never": f"/dataset/{never['name']}/governance/audit.csv",
     }
     return urls
 

@@ -77,18 +77,34 @@ def all_entries() -> Iterator[AuditEntry]:
         sa.select(AuditEntry).order_by(AuditEntry.seq).execution_options(yield_per=1000))
 
 
+def entry_dicts(package_id: str | None = None, batch: int = 1000) -> Iterator[dict[str, Any]]:
+    """Entries as dicts, oldest first, read in batches by `seq`: safe to consume lazily, even
+    from a streamed response that outlives the request's database session."""
+    last = 0
+    while True:
+        query = sa.select(AuditEntry).where(AuditEntry.seq > last)
+        if package_id is not None:
+            query = query.where(AuditEntry.package_id == package_id)
+        rows = [as_dict(e) for e in model.Session.scalars(
+            query.order_by(AuditEntry.seq).limit(batch))]
+        if not rows:
+            return
+        yield from rows
+        last = rows[-1]["seq"]
+
+
 def as_dict(entry: AuditEntry) -> dict[str, Any]:
     return {field: getattr(entry, field).isoformat() if field == "created"
             else getattr(entry, field) for field in CSV_FIELDS}
 
 
-def to_csv(entries: Iterable[AuditEntry]) -> Iterator[str]:
-    """CSV lines, header first, streamed."""
+def to_csv(entries: Iterable[dict[str, Any]]) -> Iterator[str]:
+    """CSV lines of `entry_dicts`, header first, streamed."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=CSV_FIELDS)
     writer.writeheader()
-    for entry in entries:
-        row = as_dict(entry)
+    for row in entries:
+        row = dict(row)
         row["details"] = json.dumps(row["details"], ensure_ascii=False, sort_keys=True)
         writer.writerow(row)
         yield buffer.getvalue()

@@ -41,5 +41,5 @@ def audit_verify():
 @click.option("--output", "-o", type=click.File("w"), default="-", help="CSV file (default: stdout)")
 def audit_export(output):
     """Write the whole audit log as CSV."""
-    for chunk in audit.to_csv(audit.all_entries()):
+    for chunk in audit.to_csv(audit.entry_dicts()):
         output.write(chunk)

@@ -1,6 +1,7 @@
 """Blueprints of the extension, one module per concern; blanket collects them from here."""
+from .audit import audit_export
 from .queue import queue
 from .review import review
 from .stewards import stewards
 
-__all__ = ["queue", "review", "stewards"]
+__all__ = ["audit_export", "queue", "review", "stewards"]
