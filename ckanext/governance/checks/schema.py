@@ -1,0 +1,244 @@
+"""Loading Table Schemas: inline, JSON text, file, registry name or URL.
+
+frictionless checks the descriptor itself; this module only finds and fetches
+it. URL fetching refuses non-public addresses (checked for every redirect hop,
+and the connection is pinned to the address that was checked, so a second DNS
+answer cannot swap it).
+"""
+
+from __future__ import annotations
+
+import http.client
+import ipaddress
+import json
+import os
+import re
+import socket
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Union
+from urllib.parse import urljoin, urlsplit
+
+from frictionless import FrictionlessException, Schema
+
+from .errors import ChecksError
+
+REGISTRY_ENV = "GOVERNANCE_SCHEMA_REGISTRY"
+DEFAULT_REGISTRY_DIR = Path(__file__).resolve().parents[3] / "schemas" / "table"
+DEFAULT_TIMEOUT = 10.0
+DEFAULT_MAX_BYTES = 1_000_000
+MAX_REDIRECTS = 5
+REGISTRY_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+
+@dataclass
+class SchemaSource:
+    """A loaded Table Schema and where it came from."""
+
+    schema: Schema
+    kind: str  # "inline", "json", "file", "registry" or "url"
+    location: Optional[str] = None
+
+    @property
+    def descriptor(self) -> Dict[str, Any]:
+        return self.schema.to_descriptor()
+
+    def to_dict(self) -> Dict[str, Any]:
+        return {"kind": self.kind, "location": self.location, "descriptor": self.descriptor}
+
+
+def resolve_registry_dir(override: Union[str, Path, None] = None) -> Path:
+    """The registry folder: the argument, else $GOVERNANCE_SCHEMA_REGISTRY, else the repo's."""
+    if override:
+        return Path(override)
+    if os.environ.get(REGISTRY_ENV):
+        return Path(os.environ[REGISTRY_ENV])
+    return DEFAULT_REGISTRY_DIR
+
+
+def registry_names(directory: Union[str, Path, None] = None) -> List[str]:
+    folder = resolve_registry_dir(directory)
+    if not folder.is_dir():
+        return []
+    return sorted(path.stem for path in folder.glob("*.json"))
+
+
+def load_schema(
+    source: Union[Dict[str, Any], str, Path],
+    *,
+    registry_dir: Union[str, Path, None] = None,
+    allow_private_urls: bool = False,
+    timeout: float = DEFAULT_TIMEOUT,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> SchemaSource:
+    """Find, fetch and check a Table Schema; raise ChecksError with a readable reason."""
+    if isinstance(source, dict):
+        return SchemaSource(_checked(source, "the inline schema"), "inline")
+    if isinstance(source, Path):
+        return _from_file(source, "file")
+    if not isinstance(source, str):
+        raise ChecksError(f"unsupported schema value of type {type(source).__name__}")
+    text = source.strip()
+    if text.startswith(("{", "[")):
+        return SchemaSource(_checked(_parse_json(text, "the schema text"), "the schema text"), "json")
+    scheme = urlsplit(text).scheme.lower()
+    if scheme in ("http", "https"):
+        body = fetch_url(text, timeout=timeout, max_bytes=max_bytes, allow_private=allow_private_urls)
+        descriptor = _parse_json(body.decode("utf-8", errors="replace"), f"the schema at {text}")
+        return SchemaSource(_checked(descriptor, f"the schema at {text}"), "url", text)
+    if len(scheme) > 1 and "://" in text:
+        raise ChecksError(f"schema URL scheme {scheme!r} is not allowed: use http or https")
+    if os.path.isfile(text):
+        return _from_file(Path(text), "file")
+    folder = resolve_registry_dir(registry_dir)
+    if REGISTRY_NAME.match(text):
+        candidate = folder / f"{text}.json"
+        if candidate.is_file():
+            return _from_file(candidate, "registry", location=text)
+    names = ", ".join(registry_names(folder)) or "none"
+    raise ChecksError(
+        f"schema {text!r} is neither a JSON text, an http(s) URL, a file, "
+        f"nor a name in the schema registry {folder} (known names: {names})"
+    )
+
+
+def _from_file(path: Path, kind: str, location: Optional[str] = None) -> SchemaSource:
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise ChecksError(f"cannot read schema file {path}: {error.strerror}") from None
+    descriptor = _parse_json(raw.decode("utf-8", errors="replace"), f"schema file {path}")
+    return SchemaSource(_checked(descriptor, f"schema file {path}"), kind, location or str(path))
+
+
+def _parse_json(text: str, what: str) -> Any:
+    try:
+        return json.loads(text)
+    except ValueError as error:
+        raise ChecksError(f"{what} is not valid JSON: {error}") from None
+
+
+def _checked(descriptor: Any, what: str) -> Schema:
+    """Let frictionless judge the descriptor; keep only the features we support."""
+    if not isinstance(descriptor, dict):
+        raise ChecksError(f"{what} is not a Table Schema: expected a JSON object")
+    report = Schema.validate_descriptor(descriptor)
+    if not report.valid:
+        found = list(report.errors) + [error for task in report.tasks for error in task.errors]
+        notes = "; ".join(error.note or error.message for error in found)
+        raise ChecksError(f"{what} is not a valid Table Schema: {notes}")
+    try:
+        schema = Schema.from_descriptor(descriptor)
+    except FrictionlessException as error:
+        raise ChecksError(f"{what} is not a valid Table Schema: {error.error.note}") from None
+    fields_match = descriptor.get("fieldsMatch", "exact")
+    if fields_match != "exact":
+        raise ChecksError(f'{what}: "fieldsMatch": {fields_match!r} is not supported, only "exact"')
+    if not schema.fields:
+        raise ChecksError(f"{what} is not a usable Table Schema: it has no fields")
+    return schema
+
+
+# URL fetching
+
+
+def _check_address(address: str, host: str) -> None:
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if ip.version == 6 and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    if (
+        ip.is_private
+        or ip.is_loopback
+        or ip.is_link_local
+        or ip.is_multicast
+        or ip.is_reserved
+        or ip.is_unspecified
+        or not ip.is_global
+    ):
+        raise ChecksError(
+            f"schema URL host {host!r} resolves to the non-public address {ip}; "
+            "refused (an operator can allow private addresses)"
+        )
+
+
+def _resolve(host: str, port: int, allow_private: bool) -> str:
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as error:
+        raise ChecksError(f"cannot resolve schema URL host {host!r}: {error.strerror}") from None
+    addresses = [info[4][0] for info in infos]
+    if not allow_private:
+        for address in addresses:  # every answer must be public, not just the first
+            _check_address(address, host)
+    return addresses[0]
+
+
+class _PinnedHTTPConnection(http.client.HTTPConnection):
+    def __init__(self, host: str, port: int, address: str, timeout: float):
+        super().__init__(host, port, timeout=timeout)
+        self._address = address
+
+    def connect(self):
+        self.sock = socket.create_connection((self._address, self.port), self.timeout)
+
+
+class _PinnedHTTPSConnection(http.client.HTTPSConnection):
+    def __init__(self, host: str, port: int, address: str, timeout: float):
+        super().__init__(host, port, timeout=timeout)
+        self._address = address
+
+    def connect(self):
+        sock = socket.create_connection((self._address, self.port), self.timeout)
+        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
+
+
+def fetch_url(url: str, *, timeout: float, max_bytes: int, allow_private: bool) -> bytes:
+    """GET an http(s) URL with a deadline, a size cap and address checks on every hop."""
+    deadline = time.monotonic() + timeout
+    for _ in range(MAX_REDIRECTS + 1):
+        parts = urlsplit(url)
+        scheme = parts.scheme.lower()
+        if scheme not in ("http", "https") or not parts.hostname:
+            raise ChecksError(f"schema URL {url!r} is not an http(s) URL")
+        port = parts.port or (443 if scheme == "https" else 80)
+        address = _resolve(parts.hostname, port, allow_private)
+        remaining = max(deadline - time.monotonic(), 0.1)
+        cls = _PinnedHTTPSConnection if scheme == "https" else _PinnedHTTPConnection
+        connection = cls(parts.hostname, port, address, remaining)
+        path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        try:
+            connection.request("GET", path, headers={"Accept": "application/json"})
+            response = connection.getresponse()
+            if response.status in (301, 302, 303, 307, 308):
+                location = response.getheader("Location")
+                if not location:
+                    raise ChecksError(f"schema URL {url!r} redirects without a Location")
+                url = urljoin(url, location)
+                continue
+            if response.status != 200:
+                raise ChecksError(f"schema URL {url!r} answered HTTP {response.status}")
+            return _read_capped(response, url, max_bytes, deadline)
+        except (OSError, http.client.HTTPException) as error:
+            raise ChecksError(f"cannot fetch schema URL {url!r}: {error}") from None
+        finally:
+            connection.close()
+    raise ChecksError(f"schema URL {url!r}: more than {MAX_REDIRECTS} redirects")
+
+
+def _read_capped(response: http.client.HTTPResponse, url: str, max_bytes: int, deadline: float) -> bytes:
+    length = response.getheader("Content-Length")
+    if length and length.isdigit() and int(length) > max_bytes:
+        raise ChecksError(f"schema at {url!r} is larger than {max_bytes} bytes")
+    chunks: List[bytes] = []
+    size = 0
+    while True:
+        if time.monotonic() > deadline:
+            raise ChecksError(f"schema URL {url!r} timed out")
+        chunk = response.read(65536)
+        if not chunk:
+            return b"".join(chunks)
+        size += len(chunk)
+        if size > max_bytes:
+            raise ChecksError(f"schema at {url!r} is larger than {max_bytes} bytes")
+        chunks.append(chunk)
