@@ -44,7 +44,7 @@ fi
 for po in "$ROOT"/ckanext/governance/i18n/*/LC_MESSAGES/ckanext-governance.po; do
   [ -f "$po" ] || continue
   mo="${po%.po}.mo"
-  [ "$mo" -nt "$po" ] || "$VENV/bin/pybabel" compile -q -i "$po" -o "$mo"
+  [ "$mo" -nt "$po" ] || "$VENV/bin/pybabel" compile -i "$po" -o "$mo" >/dev/null 2>&1
 done
 
 # Solr: the embeddable Jetty runner and its dependencies from Maven Central, into a cache

@@ -1,6 +1,6 @@
 """The release gate: nothing goes public without a steward's approval."""
 import pytest
-from ckanapi import NotAuthorized, NotFound, ValidationError
+from ckanapi import NotAuthorized, ValidationError
 
 from ckan.lib import jobs
 
