@@ -3,7 +3,7 @@ SHELL := /bin/bash
 VENV ?= $(CURDIR)/.venv
 CKAN := $(VENV)/bin/ckan
 
-.PHONY: dev test install services stop status bench demo
+.PHONY: dev test install services stop status bench
 
 ## Install what is missing, start the services, migrate, load demo data, serve CKAN and a worker.
 dev: install services

@@ -131,3 +131,19 @@ def test_resending_the_released_content_opens_no_review(world):
     assert status["review"]["state"] == "approved"  # the latest review is the closed one
     with pytest.raises(ValidationError):
         publisher.action.governance_review_submit(package_id=released["id"])
+
+
+def test_views_of_released_resources_change_only_with_a_release(world):
+    released = world.release("ansichten")
+    publisher = world.as_user(world.publisher)
+    with pytest.raises(ValidationError):
+        publisher.action.resource_view_create(
+            resource_id=released["resources"][0]["id"], view_type="image_view",
+            title="MARKER-VIEW", image_url="http://example.org/x.png")
+    staged = publisher.action.resource_create(
+        package_id=released["id"], name="bild.png", format="PNG",
+        url="http://example.org/bild.png")
+    world.submit_and_check(released["id"])
+    world.approve(released["id"])
+    views = world.as_user(None).action.resource_view_list(id=staged["id"])
+    assert [v["view_type"] for v in views] == ["image_view"]

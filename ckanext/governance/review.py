@@ -227,4 +227,7 @@ def _release(review: Review, actor: str) -> None:
                               content_hash=review.content_hash, released_by=actor))
     with staging.uploads_for(review, content):
         tk.get_action("package_update")(context, content)
+    # package_update adds no previews for new resources (resource_create would have).
+    tk.get_action("package_create_default_resource_views")(
+        dict(context), {"package": live_dataset(review.package_id)})
     staging.discard(review)

@@ -307,6 +307,28 @@ datastore_delete = _datastore_guard("datastore_delete")
 datastore_records_delete = _datastore_guard("datastore_records_delete")
 
 
+def _resource_view_guard(name: str):
+    """Views are not staged: on a released dataset a new or changed view (its title and
+    description are free text) would go public unreviewed, so such writes are refused."""
+    @tk.chained_action
+    def guard(up_func, context, data_dict):
+        if not review.is_release_context(context):
+            view = model.ResourceView.get(data_dict.get("id") or "")
+            resource_id = view.resource_id if view else data_dict.get("resource_id")
+            if _is_released(_package_of_resource(resource_id)):
+                raise tk.ValidationError({"resource_id": [tk._(
+                    "Views of a released dataset's resources change only with a reviewed "
+                    "release; default views are added when the change is approved.")]})
+        return up_func(context, data_dict)
+    guard.__name__ = name
+    return guard
+
+
+resource_view_create = _resource_view_guard("resource_view_create")
+resource_view_update = _resource_view_guard("resource_view_update")
+resource_view_delete = _resource_view_guard("resource_view_delete")
+
+
 def _public_tag_names(names: list[str]) -> set[str]:
     if not names:
         return set()
@@ -369,5 +391,6 @@ CHAINED_ACTIONS = {
         package_create, package_update, package_patch, resource_create, resource_update,
         resource_patch, resource_delete, package_delete, bulk_update_public,
         datastore_create, datastore_upsert, datastore_delete, datastore_records_delete,
+        resource_view_create, resource_view_update, resource_view_delete,
         tag_list, tag_autocomplete, tag_search, format_autocomplete)
 }
