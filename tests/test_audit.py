@@ -4,6 +4,7 @@ import io
 
 import pytest
 import sqlalchemy as sa
+from ckanapi import NotAuthorized
 
 from ckan import model
 from ckan.cli.cli import ckan
@@ -27,7 +28,7 @@ def test_every_transition_and_decision_is_audited(world):
     submitted_revision = entries[1]["content_hash"]
     assert len(submitted_revision) == 64
     assert [e["content_hash"] for e in entries[1:]] == [submitted_revision] * 3
-    with pytest.raises(Exception):
+    with pytest.raises(NotAuthorized):
         world.as_user(world.other_steward).action.governance_audit_list(
             package_id=dataset["id"])
 

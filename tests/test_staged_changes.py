@@ -3,7 +3,7 @@ until a steward approves the change, which then goes public all at once."""
 import io
 
 import pytest
-from ckanapi import NotAuthorized, ValidationError
+from ckanapi import NotAuthorized, NotFound, ValidationError
 
 pytestmark = pytest.mark.usefixtures("with_plugins")
 
@@ -62,7 +62,7 @@ def test_new_resource_with_file_keeps_its_id_and_url_on_release(world, app):
 
     public = world.as_user(None).action.package_show(id=released["id"])
     assert staged["id"] not in {r["id"] for r in public["resources"]}
-    with pytest.raises(Exception):
+    with pytest.raises(NotFound):
         world.as_user(None).action.resource_show(id=staged["id"])
     assert app.get(f"/dataset/{released['id']}/resource/{staged['id']}/download/november.csv"
                    ).status_code in (403, 404)

@@ -84,8 +84,3 @@ def forget_unused(review: Review, content: dict[str, Any]) -> None:
             os.remove(staged_path(review, resource_id))
     if unused:
         review.staged_files = {k: v for k, v in review.staged_files.items() if k not in unused}
-
-
-def open_staged(review: Review, resource_id: str):
-    """The staged file of a resource, for stewards and the check run."""
-    return open(staged_path(review, resource_id), "rb")

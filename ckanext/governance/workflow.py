@@ -54,8 +54,6 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     (CHANGES_REQUESTED, WITHDRAW): WITHDRAWN,
 }
 
-DECISIONS = (APPROVE, REQUEST_CHANGES, REJECT)
-
 
 def N_(message: str) -> str:
     """Marks a string for translation (babel extracts ``N_``); the UI translates it."""

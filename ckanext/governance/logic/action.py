@@ -5,10 +5,12 @@ machine-readable (states, check reports, coded reasons).
 """
 from __future__ import annotations
 
+import contextlib
 from typing import Any, Optional
 
 import sqlalchemy as sa
 
+import ckan.authz as authz
 import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.logic import validate
@@ -84,18 +86,11 @@ def _release_dict(package_id: str) -> dict[str, Any]:
 
 def _status(context, package_id: str) -> dict[str, Any]:
     status = {"package_id": package_id, **_release_dict(package_id)}
-    if _may(context, "governance_review_show", package_id):
+    if authz.is_authorized_boolean("governance_review_show", dict(context),
+                                   {"package_id": package_id}):
         current = review.open_review(package_id) or review.latest_review(package_id)
         status["review"] = _review_dict(current) if current else None
     return status
-
-
-def _may(context, auth_name: str, package_id: str) -> bool:
-    try:
-        tk.check_access(auth_name, dict(context), {"package_id": package_id})
-    except tk.NotAuthorized:
-        return False
-    return True
 
 
 def _open_review_or_fail(package_id: str) -> Review:
@@ -105,11 +100,18 @@ def _open_review_or_fail(package_id: str) -> Review:
     return found
 
 
-def _run_transition(action, *args) -> None:
+@contextlib.contextmanager
+def _rollback_on_failure():
+    """Undo the request's unsaved work on any failure; a refused transition becomes a
+    ValidationError naming the state."""
     try:
-        action(*args)
+        yield
     except workflow.TransitionError as error:
+        model.Session.rollback()
         raise tk.ValidationError({"state": [str(error)]})
+    except Exception:
+        model.Session.rollback()
+        raise
 
 
 @validate(schema.review_submit)
@@ -132,12 +134,8 @@ def governance_review_submit(context, data_dict):
             raise tk.ValidationError({"package_id": [tk._(
                 "The released version has no pending change to submit")]})
         current = review.ensure_open_review(pkg, actor)
-    run = None
-
-    def submit():
-        nonlocal run
+    with _rollback_on_failure():
         run = review.submit(current, actor)
-    _run_transition(submit)
     model.repo.commit()
     jobs.enqueue_check_run(run.id)
     jobs.enqueue_mail_stewards(current.id)
@@ -155,7 +153,8 @@ def governance_review_withdraw(context, data_dict):
     """
     tk.check_access("governance_review_withdraw", context, data_dict)
     current = _open_review_or_fail(data_dict["package_id"])
-    _run_transition(review.withdraw, current, review.actor_id(context))
+    with _rollback_on_failure():
+        review.withdraw(current, review.actor_id(context))
     model.repo.commit()
     return _status(context, data_dict["package_id"])
 
@@ -163,15 +162,9 @@ def governance_review_withdraw(context, data_dict):
 def _decide(context, data_dict, decision: str):
     current = _open_review_or_fail(data_dict["package_id"])
     actor = review.actor_id(context)
-    try:
+    with _rollback_on_failure():
         made = review.decide(current, decision, actor, data_dict["content_hash"],
                              data_dict.get("reasons", []), data_dict.get("comment"))
-    except workflow.TransitionError as error:
-        model.Session.rollback()
-        raise tk.ValidationError({"state": [str(error)]})
-    except Exception:
-        model.Session.rollback()
-        raise
     model.repo.commit()
     jobs.enqueue_mail_submitter(made.id)
     return _status(context, data_dict["package_id"])
@@ -241,11 +234,8 @@ def governance_release_revoke(context, data_dict):
     release = review.latest_release(data_dict["package_id"])
     if release is None:
         raise tk.ValidationError({"package_id": [tk._("This dataset is not released")]})
-    try:
+    with _rollback_on_failure():
         review.revoke_release(release, review.actor_id(context), data_dict["reason"])
-    except Exception:
-        model.Session.rollback()
-        raise
     return _status(context, data_dict["package_id"])
 
 

@@ -25,14 +25,6 @@ def _context() -> dict[str, Any]:
     return {"user": current_user.name, "auth_user_obj": current_user}
 
 
-def _may(action: str, package_id: str) -> bool:
-    try:
-        tk.check_access(action, _context(), {"package_id": package_id})
-    except tk.NotAuthorized:
-        return False
-    return True
-
-
 def _dataset_or_404(id: str) -> dict[str, Any]:
     """The dataset, if the user may see it; unreleased datasets of others stay unknown."""
     try:
@@ -79,7 +71,7 @@ def _page_vars(pkg_dict: dict[str, Any], form: Optional[dict[str, Any]] = None) 
         report = tk.get_action("governance_report_show")(context, {"run_id": run["id"]})
     events = current["allowed_events"] if current else [workflow.SUBMIT]
     may_submit = workflow.SUBMIT in events and not (current is None and status["released"]) \
-        and _may("governance_review_submit", package_id)
+        and tk.h.check_access("governance_review_submit", {"package_id": package_id})
     return {
         "pkg_dict": pkg_dict,
         "status": status,
@@ -89,9 +81,9 @@ def _page_vars(pkg_dict: dict[str, Any], form: Optional[dict[str, Any]] = None) 
         "reasons": tk.get_action("governance_reason_list")(context, {}),
         "may_submit": may_submit,
         "may_withdraw": workflow.WITHDRAW in events and current is not None
-        and _may("governance_review_withdraw", package_id),
+        and tk.h.check_access("governance_review_withdraw", {"package_id": package_id}),
         "may_decide": current is not None and current["state"] == workflow.IN_REVIEW
-        and _may("governance_review_approve", package_id),
+        and tk.h.check_access("governance_review_approve", {"package_id": package_id}),
         "form": form or {},
     }
 
