@@ -1,7 +1,6 @@
 # The two commands of the README: `make dev` (portal with demo data) and `make test` (all tests).
 SHELL := /bin/bash
 VENV ?= $(CURDIR)/.venv
-CKAN := $(VENV)/bin/ckan
 
 .PHONY: dev test install services stop status bench
 
@@ -11,11 +10,7 @@ dev: install services
 
 ## Install what is missing, start the services, run every test with CKAN's pytest plugin.
 test: install services
-	$(CKAN) -c test.ini db upgrade >/dev/null
-	$(CKAN) -c test.ini db upgrade -p activity >/dev/null
-	$(CKAN) -c test.ini db upgrade -p governance >/dev/null
-	$(CKAN) -c test.ini datastore set-permissions | scripts/psql-super.sh datastore_test >/dev/null
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	scripts/test.sh $(PYTEST_ARGS)
 
 install:
 	scripts/install.sh

@@ -25,3 +25,18 @@ DB_PASSWORD=pass
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# CKAN reads these variables over its ini files (ckan/config/environment.py), so dev.ini and
+# test.ini follow the ports above: a second checkout with other ports gets its own stack.
+ckan_env() {  # ckan_env dev|test
+  local db_suffix=$1 solr_core=ckan redis_db=0
+  [ "$1" = test ] && { solr_core=ckan_test; redis_db=1; }
+  export CKAN_SQLALCHEMY_URL="postgresql://ckan_default:$DB_PASSWORD@127.0.0.1:$PG_PORT/ckan_$db_suffix"
+  export CKAN_DATASTORE_WRITE_URL="postgresql://ckan_default:$DB_PASSWORD@127.0.0.1:$PG_PORT/datastore_$db_suffix"
+  export CKAN_DATASTORE_READ_URL="postgresql://datastore_default:$DB_PASSWORD@127.0.0.1:$PG_PORT/datastore_$db_suffix"
+  export CKAN_SOLR_URL="http://127.0.0.1:$SOLR_PORT/solr/$solr_core"
+  export CKAN_REDIS_URL="redis://127.0.0.1:$REDIS_PORT/$redis_db"
+  export CKAN_SMTP_SERVER="127.0.0.1:$SMTP_PORT"
+  [ "$1" = dev ] && export CKAN_SITE_URL="http://127.0.0.1:$CKAN_PORT"
+  return 0
+}

@@ -2,6 +2,7 @@
 # `make dev` after install and services: migrate, load demo content, serve CKAN and a worker.
 set -euo pipefail
 source "$(dirname "$0")/config.sh"
+ckan_env dev
 CKAN=("$VENV/bin/ckan" -c "$ROOT/dev.ini")
 cd "$ROOT"
 

@@ -18,7 +18,7 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.lib import uploader
 
-from . import activity, audit, staging, workflow
+from . import activity, audit, signals, staging, workflow
 from .model import CheckRun, Decision, Release, Review, utcnow
 
 # Set in the context only by `release`; API callers cannot put objects into a context, so
@@ -106,6 +106,10 @@ def transition(review: Review, event: str, actor: Optional[str], **details) -> N
                  from_state=review.state, to_state=new_state,
                  content_hash=review.content_hash, details=details)
     activity.record(review, event, actor, review.state, new_state, details)
+    signals.announce_transition(
+        review.id, package_id=review.package_id, organization_id=review.organization_id,
+        kind=review.kind, event_name=event, from_state=review.state, to_state=new_state,
+        actor_id=actor, details=details)
     review.state = new_state
 
 

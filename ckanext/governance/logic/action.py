@@ -19,13 +19,13 @@ from .. import audit, jobs, review, workflow
 from ..model import CheckRun, Decision, Release, Review, Steward
 from ..stewards import steward_organization_ids
 from . import schema
-from .chained import CHAINED_ACTIONS
+from . import chained, listing
 
 
 def get_actions() -> dict[str, Any]:
     actions = {name: function for name, function in globals().items()
                if name.startswith("governance_") and callable(function)}
-    return {**actions, **CHAINED_ACTIONS}
+    return {**actions, **chained.CHAINED_ACTIONS, **listing.CHAINED_ACTIONS}
 
 
 def _iso(value) -> Optional[str]:
