@@ -100,11 +100,11 @@ class World:
         from ckanapi import LocalCKAN
         return LocalCKAN(username=user["name"] if user else "")
 
-    def new_dataset(self, name, csv=CLEAN_CSV, **fields):
+    def new_dataset(self, name, csv=CLEAN_CSV, publisher=None, org=None, **fields):
         import io
-        publisher = self.as_user(self.publisher)
+        publisher = self.as_user(publisher or self.publisher)
         dataset = publisher.action.package_create(
-            name=name, owner_org=self.org["id"],
+            name=name, owner_org=(org or self.org)["id"],
             **{"title": f"Dataset {name}", **COMPLETE_METADATA, **fields})
         if csv is not None:
             publisher.action.resource_create(
@@ -119,18 +119,19 @@ class World:
         jobs.Worker().work(burst=True)
         return status
 
-    def review(self, dataset_id):
-        return self.as_user(self.steward).action.governance_review_show(package_id=dataset_id)
+    def review(self, dataset_id, steward=None):
+        return self.as_user(steward or self.steward).action.governance_review_show(
+            package_id=dataset_id)
 
     def approve(self, dataset_id, steward=None):
-        seen = self.review(dataset_id)["content_hash"]
+        seen = self.review(dataset_id, steward)["content_hash"]
         return self.as_user(steward or self.steward).action.governance_review_approve(
             package_id=dataset_id, content_hash=seen)
 
-    def release(self, name, **fields):
-        dataset = self.new_dataset(name, **fields)
-        self.submit_and_check(dataset["id"])
-        self.approve(dataset["id"])
+    def release(self, name, publisher=None, org=None, steward=None, **fields):
+        dataset = self.new_dataset(name, publisher=publisher, org=org, **fields)
+        self.submit_and_check(dataset["id"], user=publisher)
+        self.approve(dataset["id"], steward)
         return self.as_user(None).action.package_show(id=dataset["id"])
 
 

@@ -31,29 +31,43 @@ def enqueue_mail_submitter(decision_id: str) -> None:
 def run_checks(run_id: str) -> None:
     """Check the content a run was made for and move its review on: in review or failed.
 
-    A run whose content was edited meanwhile is marked stale; the edit sent the review back
-    to draft, and the next submission makes a new run.
+    No lock is held while the checks read files (that may take minutes, and would block every
+    write to the dataset): the result is recorded only if, under the dataset's lock afterwards,
+    the review is still checking exactly that content. A run whose content was edited
+    meanwhile is marked stale; the edit sent the review back to draft, and the next submission
+    makes a new run.
     """
     run = model.Session.get(CheckRun, run_id)
-    current = model.Session.get(Review, run.review_id, with_for_update=True)
+    current = model.Session.get(Review, run.review_id)
     content = review.content_under_review(current) \
         if current.state == workflow.CHECKING else None
     if content is None or review.fingerprint(current, content) != run.content_hash:
-        run.state, run.finished = "stale", utcnow()
-        model.repo.commit()
+        _finish_stale(run)
         return
+    run.state = "running"
+    model.repo.commit()
     try:
         report = check_run.build_report(current, content)
     except Exception:
         log.exception("check run %s failed", run_id)
-        run.state, run.finished = "error", utcnow()
-        run.report = {"valid": False, "error": "The checks could not run; see the worker log",
-                      "summary": {"blocking": 1}}
-        report = run.report
+        report = {"valid": False, "error": "The checks could not run; see the worker log",
+                  "summary": {"blocking": 1}}
+        state = "error"
     else:
-        run.state, run.finished, run.report = (
-            "passed" if report["valid"] else "failed"), utcnow(), report
+        state = "passed" if report["valid"] else "failed"
+    current = review.open_review(current.package_id, lock=True)
+    run = model.Session.get(CheckRun, run_id, populate_existing=True)
+    if current is None or current.id != run.review_id or current.state != workflow.CHECKING \
+            or review.fingerprint(current) != run.content_hash:
+        _finish_stale(run)
+        return
+    run.state, run.finished, run.report = state, utcnow(), report
     event = workflow.CHECKS_PASSED if report["valid"] else workflow.CHECKS_FAILED_EVENT
     review.transition(current, event, None, check_run=run.id,
                       blocking=report.get("summary", {}).get("blocking", 0))
+    model.repo.commit()
+
+
+def _finish_stale(run: CheckRun) -> None:
+    run.state, run.finished = "stale", utcnow()
     model.repo.commit()

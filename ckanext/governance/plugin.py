@@ -8,7 +8,9 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
+from . import guard
 from .logic.action import get_actions
+from .logic.relationships import hide_unseen_relationships
 from .stewards import StewardLabels
 
 
@@ -21,6 +23,8 @@ from .stewards import StewardLabels
 @tk.blanket.cli
 class GovernancePlugin(StewardLabels, DefaultTranslation, p.SingletonPlugin):
     p.implements(p.IConfigurer)
+    p.implements(p.IConfigurable)
+    p.implements(p.IPackageController, inherit=True)
     p.implements(p.IPermissionLabels)
     p.implements(p.ITranslation)
 
@@ -28,3 +32,12 @@ class GovernancePlugin(StewardLabels, DefaultTranslation, p.SingletonPlugin):
     def update_config(self, config):
         tk.add_template_directory(config, "templates")
         tk.add_resource("assets", "governance")
+
+    # IConfigurable
+    def configure(self, config):
+        if p.plugin_loaded("datastore"):
+            guard.guard_datastore()
+
+    # IPackageController
+    def after_dataset_show(self, context, pkg_dict):
+        hide_unseen_relationships(context, pkg_dict)

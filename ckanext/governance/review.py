@@ -9,16 +9,16 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
-import os
 from typing import Any, Optional
 
 import sqlalchemy as sa
 
+import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.lib import uploader
 
-from . import activity, audit, signals, staging, workflow
+from . import activity, audit, guard, signals, staging, workflow
 from .model import CheckRun, Decision, Release, Review, utcnow
 
 # Set in the context only by `release`; API callers cannot put objects into a context, so
@@ -29,6 +29,8 @@ _RELEASE = object()
 _VOLATILE_DATASET_FIELDS = {"metadata_modified", "private", "state", "organization",
                             "num_resources", "num_tags", "tracking_summary", "governance",
                             "relationships_as_object", "relationships_as_subject"}
+_RELATIONSHIP_FIELDS = ("subject_package_id", "object_package_id", "type", "comment")
+_VIEW_FIELDS = ("view_type", "title", "description", "config")
 _VOLATILE_RESOURCE_FIELDS = {"metadata_modified", "position", "package_id", "tracking_summary",
                              "datastore_active", "cache_last_updated", "upload"}
 
@@ -58,11 +60,14 @@ def latest_release(package_id: str) -> Optional[Release]:
 
 
 def open_review(package_id: str, *, lock: bool = False) -> Optional[Review]:
+    """The dataset's open review. With `lock`, the caller holds the dataset's lock and the row,
+    and reads it fresh from the database, not from what the session loaded before."""
     query = sa.select(Review).where(
         Review.package_id == package_id,
         Review.state.notin_(workflow.CLOSED_STATES))
     if lock:
-        query = query.with_for_update()
+        guard.lock_dataset(package_id)
+        query = query.with_for_update().execution_options(populate_existing=True)
     return model.Session.scalars(query).first()
 
 
@@ -82,17 +87,29 @@ def ensure_open_review(package: model.Package, actor: Optional[str]) -> Review:
     review = open_review(package.id, lock=True)
     if review:
         return review
-    released = latest_release(package.id) is not None
+    release = latest_release(package.id)
     review = Review(package_id=package.id, organization_id=package.owner_org,
-                    kind="change" if released else "release", state=workflow.DRAFT,
-                    staged_files={}, last_editor=actor)
-    if released:
+                    kind="change" if release else "release", state=workflow.DRAFT,
+                    staged_files={}, last_editor=actor,
+                    editors=[] if release else _editors_since_release(package.id))
+    if release:
         review.content = live_dataset(package.id)
     model.Session.add(review)
     model.Session.flush()
     audit.append("open", actor_id=actor, package_id=package.id, review_id=review.id,
                  to_state=workflow.DRAFT, details={"kind": review.kind})
     return review
+
+
+def _editors_since_release(package_id: str) -> list[str]:
+    """Who changed the unreleased content before this review opened (in reviews that were
+    withdrawn or rejected since the last release): their work is under review again."""
+    last = model.Session.scalar(sa.select(sa.func.max(Release.released_at))
+                                .where(Release.package_id == package_id))
+    query = sa.select(Review.editors).where(Review.package_id == package_id)
+    if last is not None:
+        query = query.where(Review.created > last)
+    return sorted({editor for editors in model.Session.scalars(query) for editor in editors})
 
 
 def live_dataset(package_id: str) -> dict[str, Any]:
@@ -115,8 +132,12 @@ def transition(review: Review, event: str, actor: Optional[str], **details) -> N
 
 def record_edit(review: Review, actor: Optional[str], what: str) -> None:
     """An edit of the content under review: remember the editor (four eyes) and send a review
-    that was being checked or decided back to draft."""
-    review.last_editor = actor
+    that was being checked or decided back to draft. `actor` is None for writes whose author is
+    unknown (a job, or a path only the guard saw outside a request)."""
+    if actor is not None:
+        review.last_editor = actor
+        if actor not in (review.editors or []):
+            review.editors = [*(review.editors or []), actor]
     if review.state not in workflow.EDITABLE_STATES:
         transition(review, workflow.EDIT, actor, edit=what)
 
@@ -128,31 +149,56 @@ def content_under_review(review: Review) -> dict[str, Any]:
 
 
 def fingerprint(review: Review, content: Optional[dict[str, Any]] = None) -> str:
-    """A hash of exactly what a steward decides on: the metadata and every file."""
+    """A hash of exactly what a steward decides on: the metadata, the relationships, every
+    file's bytes and, for a dataset never released, the views of its resources."""
     content = content if content is not None else content_under_review(review)
     dataset = {k: v for k, v in content.items() if k not in _VOLATILE_DATASET_FIELDS}
+    resources = content.get("resources", [])
+    views = {}
+    if review.kind == "release":
+        # Views and relationships of a released dataset change only with a release.
+        views = _views(r.get("id") for r in resources)
+        dataset["relationships"] = _relationships(review.package_id)
     dataset["resources"] = [
         {k: v for k, v in resource.items() if k not in _VOLATILE_RESOURCE_FIELDS}
-        | {"file": _file_fingerprint(review, resource)}
-        for resource in content.get("resources", [])
+        | {"file": _file_fingerprint(review, resource), "views": views.get(resource.get("id"), [])}
+        for resource in resources
     ]
     canonical = json.dumps(dataset, sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+def _relationships(package_id: str) -> list[list[str]]:
+    """The dataset's relationships from the database (what package_show shows of them
+    depends on who asks), with their free-text comments."""
+    rel = model.PackageRelationship
+    rows = model.Session.scalars(sa.select(rel).where(
+        sa.or_(rel.subject_package_id == package_id, rel.object_package_id == package_id),
+        rel.state == "active"))
+    return sorted([getattr(row, field) or "" for field in _RELATIONSHIP_FIELDS] for row in rows)
+
+
+def _views(resource_ids) -> dict[str, list[dict[str, Any]]]:
+    """The live views of these resources, in order. (Views of a released dataset change only
+    with a release, so a change review needs none of them.)"""
+    views: dict[str, list[dict[str, Any]]] = {}
+    for view in model.Session.scalars(
+            sa.select(model.ResourceView).where(model.ResourceView.resource_id.in_(
+                [i for i in resource_ids if i])).order_by(model.ResourceView.order)):
+        views.setdefault(view.resource_id, []).append(
+            {field: getattr(view, field) for field in _VIEW_FIELDS})
+    return views
+
+
 def _file_fingerprint(review: Review, resource: dict[str, Any]) -> Optional[str]:
-    staged = (review.staged_files or {}).get(resource.get("id"))
-    if staged:
-        return staged["sha256"]
-    if resource.get("url_type") != "upload" or not resource.get("id"):
-        return None
-    path = live_file_path(resource["id"])
-    try:
-        stat = os.stat(path)
-    except (OSError, TypeError):
-        return "missing"
-    # Size and modification time change whenever core writes a new file for the resource.
-    return f"{stat.st_size}:{stat.st_mtime_ns}"
+    """The sha256 of the bytes on disk, never a recorded value: a file changed behind the
+    review's back changes the fingerprint, and the approval refuses it."""
+    path = staging.staged_path(review, resource.get("id"))
+    if path is None:
+        if resource.get("url_type") != "upload" or not resource.get("id"):
+            return None
+        path = live_file_path(resource["id"])
+    return (staging.file_digest(path) if path else None) or "missing"
 
 
 def live_file_path(resource_id: str) -> Optional[str]:
@@ -175,7 +221,7 @@ def submit(review: Review, actor: Optional[str]) -> CheckRun:
 def decide(review: Review, decision: str, actor: str, seen_hash: str,
            reasons: list[str], comment: Optional[str]) -> Decision:
     """Record a steward's decision on the version they saw; approval releases it."""
-    if actor in (review.submitted_by, review.last_editor):
+    if actor in {review.submitted_by, review.last_editor, *(review.editors or [])}:
         raise tk.NotAuthorized(tk._(
             "Four eyes: you submitted or last changed this content, so another steward "
             "has to decide on it."))
@@ -214,6 +260,21 @@ def revoke_release(release: Release, actor: str, reason: str) -> None:
     # Through the gate like any write to an unreleased dataset: it comes out private.
     tk.get_action("package_patch")({"user": model.Session.get(model.User, actor).name},
                                    {"id": release.package_id})
+    _hide_released_activities(release.package_id)
+
+
+def _hide_released_activities(package_id: str) -> None:
+    """Activities store whole snapshots of the dataset, labelled public while it was released:
+    after a revocation they get the labels of the private dataset it is now."""
+    if not p.plugin_loaded("activity"):
+        return
+    from ckanext.activity.model import Activity
+    from ckan.lib.plugins import get_permission_labels
+
+    labels = get_permission_labels().get_dataset_labels(model.Package.get(package_id))
+    model.Session.execute(sa.update(Activity).where(Activity.object_id == package_id)
+                          .values(permission_labels=labels))
+    model.repo.commit()
 
 
 def _release(review: Review, actor: str) -> None:
@@ -223,15 +284,26 @@ def _release(review: Review, actor: str) -> None:
     resource uploader) every staged file, and commits our review, decision, release and audit
     rows in the same transaction.
     """
+    if _relationships(review.package_id):
+        # CKAN 2.12 cannot index a dataset with relationships (its default show schema drops
+        # the package ids that the indexer then reads): the update would fail half-way.
+        raise tk.ValidationError({"relationships": [tk._(
+            "This dataset has relationships to other datasets, which CKAN 2.12 cannot "
+            "index. Remove the relationships, then approve it.")]})
     content = content_under_review(review)
     content["private"] = False
+    # Relationships are live rows of their own; what package_show lists of them depends on who
+    # asks, so the approval never rewrites them from a dict.
+    for key in ("relationships_as_subject", "relationships_as_object"):
+        content.pop(key, None)
     user = model.User.get(actor)
     context = {"user": user.name, "ignore_auth": True, "governance_release": _RELEASE}
     model.Session.add(Release(package_id=review.package_id, review_id=review.id,
                               content_hash=review.content_hash, released_by=actor))
-    with staging.uploads_for(review, content):
-        tk.get_action("package_update")(context, content)
-    # package_update adds no previews for new resources (resource_create would have).
-    tk.get_action("package_create_default_resource_views")(
-        dict(context), {"package": live_dataset(review.package_id)})
+    with guard.releasing(review.package_id):
+        with staging.uploads_for(review, content):
+            tk.get_action("package_update")(context, content)
+        # package_update adds no previews for new resources (resource_create would have).
+        tk.get_action("package_create_default_resource_views")(
+            dict(context), {"package": live_dataset(review.package_id)})
     staging.discard(review)

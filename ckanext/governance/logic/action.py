@@ -15,17 +15,18 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.logic import validate
 
-from .. import audit, jobs, review, workflow
+from .. import audit, guard, jobs, review, workflow
 from ..model import CheckRun, Decision, Release, Review, Steward
 from ..stewards import steward_organization_ids
 from . import schema
-from . import chained, listing
+from . import chained, listing, relationships
 
 
 def get_actions() -> dict[str, Any]:
     actions = {name: function for name, function in globals().items()
                if name.startswith("governance_") and callable(function)}
-    return {**actions, **chained.CHAINED_ACTIONS, **listing.CHAINED_ACTIONS}
+    return {**actions, **chained.CHAINED_ACTIONS, **listing.CHAINED_ACTIONS,
+            **relationships.CHAINED_ACTIONS}
 
 
 def _iso(value) -> Optional[str]:
@@ -231,6 +232,7 @@ def governance_release_revoke(context, data_dict):
     :rtype: dictionary
     """
     tk.check_access("governance_release_revoke", context, data_dict)
+    guard.lock_dataset(data_dict["package_id"])
     release = review.latest_release(data_dict["package_id"])
     if release is None:
         raise tk.ValidationError({"package_id": [tk._("This dataset is not released")]})

@@ -13,8 +13,9 @@ touches any file.
 from __future__ import annotations
 
 import copy
+import re
 import uuid
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 import sqlalchemy as sa
 from werkzeug.datastructures import FileStorage
@@ -24,12 +25,14 @@ from ckan import model
 from ckan.lib import plugins as lib_plugins
 from ckan.logic import auth_audit_exempt
 
-from .. import audit, review, staging
+from .. import audit, guard, review, staging
 from ..model import Review
 
 NO_CHANGE_MESSAGE = "This dataset is released and the content sent is the released content."
 PENDING_MESSAGE = ("This dataset is released: the change is pending review. The public keeps "
                    "seeing the approved version until a steward approves the change.")
+# Ids a caller may give a new resource: they name files and URLs, so no dots, no slashes.
+_NEW_RESOURCE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{6,99}")
 
 
 def _package(name_or_id: str | None) -> model.Package:
@@ -40,6 +43,9 @@ def _package(name_or_id: str | None) -> model.Package:
 
 
 def _is_released(pkg: model.Package) -> bool:
+    """Whether the dataset is released, decided under its lock: a write that asks this cannot
+    land after an approval that is being applied (the approval holds the lock)."""
+    guard.lock_dataset(pkg.id)
     return review.latest_release(pkg.id) is not None
 
 
@@ -91,8 +97,21 @@ def _validate(context, pkg: model.Package, content: dict[str, Any]) -> None:
         raise tk.ValidationError(errors)
 
 
-def _claim_resource_ids(pkg: model.Package, content: dict[str, Any]) -> None:
-    """Give new resources their final ids now, refusing ids of other datasets' resources."""
+def _refuse_unsafe_ids(resources: Iterable[dict[str, Any]], known: set[str]) -> None:
+    """Ids a caller gives new resources must be plain: letters, digits, '-' and '_'."""
+    for resource in resources:
+        resource_id = resource.get("id")
+        if resource_id is not None and resource_id not in known and (
+                not isinstance(resource_id, str) or not _NEW_RESOURCE_ID.fullmatch(resource_id)):
+            raise tk.ValidationError({"id": [tk._(
+                "A new resource's id may contain only letters, digits, '-' and '_' "
+                "(7 to 100 characters); leave it out to get one.")]})
+
+
+def _claim_resource_ids(pkg: model.Package, content: dict[str, Any], known: set[str]) -> None:
+    """Give new resources their final ids now, refusing unsafe ids and ids of other datasets'
+    resources."""
+    _refuse_unsafe_ids(content.get("resources", []), known)
     for resource in content.get("resources", []):
         resource_id = resource.setdefault("id", str(uuid.uuid4()))
         existing = model.Resource.get(resource_id)
@@ -102,22 +121,41 @@ def _claim_resource_ids(pkg: model.Package, content: dict[str, Any]) -> None:
                 tk._("Resource id {id} belongs to another dataset").format(id=resource_id)]})
 
 
+def _resource_ids(pkg: model.Package) -> set[str]:
+    return {r.id for r in pkg.resources_all}
+
+
 def _stage(context, pkg: model.Package, build: Callable[[dict], dict], what: str) -> dict:
     """Apply `build` to the dataset's pending content (a copy of the live version when no
-    change is open yet) and keep the result on the change review."""
+    change is open yet) and keep the result on the change review.
+
+    The caller holds the dataset's lock. Nothing is written before the pending content is
+    valid; files go to the review's staging folder under names of our own."""
     tk.check_access("package_update", context, {"id": pkg.id})
     actor = review.actor_id(context)
     already_open = review.open_review(pkg.id, lock=True) is not None
     change = review.ensure_open_review(pkg, actor)
+    known = {r.get("id") for r in (change.content or {}).get("resources", [])}
     pending = build(copy.deepcopy(change.content))
     pending.update(id=pkg.id, type=pkg.type)
-    _claim_resource_ids(pkg, pending)
+    for key in ("relationships_as_subject", "relationships_as_object"):
+        pending.pop(key, None)  # relationships change through their own actions only
+    if pending.get("state", "active") != "active":
+        raise tk.ValidationError({"state": [tk._(
+            "A released dataset cannot be unpublished or deleted by an edit. Ask a sysadmin "
+            "to revoke the release if it must go offline.")]})
+    _claim_resource_ids(pkg, pending, known | _resource_ids(pkg))
+    uploads = {}
     for resource in pending.get("resources", []):
         upload = resource.pop("upload", None)
         resource.pop("clear_upload", None)
         if isinstance(upload, FileStorage) and upload.filename:
-            resource.update(staging.stage_upload(change, resource["id"], upload))
+            uploads[resource["id"]] = upload
+            resource.update(staging.upload_fields(upload, resource["id"]))
     _validate(context, pkg, pending)
+    for resource in pending.get("resources", []):
+        if resource["id"] in uploads:
+            resource.update(staging.stage_upload(change, resource["id"], uploads[resource["id"]]))
     if not already_open and not change.staged_files and \
             review.fingerprint(change, pending) == review.fingerprint(change, change.content):
         # A pipeline re-sending the released content changes nothing: no review for it.
@@ -128,6 +166,7 @@ def _stage(context, pkg: model.Package, build: Callable[[dict], dict], what: str
     change.content = pending
     review.record_edit(change, actor, what)
     model.repo.commit()
+    staging.remove_unreferenced(change)
     return {**pending, "governance": _pending_info(change)}
 
 
@@ -146,6 +185,7 @@ def package_create(up_func, context, data_dict):
     if review.is_release_context(context):
         return up_func(context, data_dict)
     # Whatever the caller sends, a new dataset is private until a steward approves it.
+    _refuse_unsafe_ids(data_dict.get("resources") or [], set())
     data_dict["private"] = True
     result = up_func(context, data_dict)
     pkg = _package(result if isinstance(result, str) else result["id"])
@@ -164,6 +204,7 @@ def package_update(up_func, context, data_dict):
         def replace(base):
             return {"resources": base.get("resources", []), **data_dict}
         return _stage(context, pkg, replace, "package_update")
+    _refuse_unsafe_ids(data_dict.get("resources") or [], _resource_ids(pkg))
     data_dict["private"] = True
     return _write_unreleased(up_func, context, data_dict, pkg, "package_update")
 
@@ -189,6 +230,7 @@ def resource_create(up_func, context, data_dict):
         return up_func(context, data_dict)
     pkg = _package(data_dict.get("package_id"))
     if not _is_released(pkg):
+        _refuse_unsafe_ids([data_dict], _resource_ids(pkg))
         return up_func(context, data_dict)
     new = {k: v for k, v in data_dict.items() if k != "package_id"}
     new.setdefault("id", str(uuid.uuid4()))
@@ -256,8 +298,14 @@ def resource_delete(up_func, context, data_dict):
 
 @tk.chained_action
 def package_delete(up_func, context, data_dict):
-    """Deleting only takes content out of public view, so it is allowed; it is audited."""
+    """A released dataset stays available in its approved form; taking it offline is a
+    sysadmin's emergency revocation (with a reason), not a delete. Deleting an unreleased one
+    withdraws its review; both are audited."""
     pkg = _package(data_dict.get("id"))
+    if _is_released(pkg):
+        raise tk.ValidationError({"id": [tk._(
+            "This dataset is released and stays available in its approved form. Ask a "
+            "sysadmin to revoke the release if it must go offline; then it can be deleted.")]})
     result = up_func(context, data_dict)
     audit.append("delete", actor_id=review.actor_id(context), package_id=pkg.id)
     open_review = review.open_review(pkg.id)
@@ -270,8 +318,9 @@ def package_delete(up_func, context, data_dict):
 @tk.chained_action
 def bulk_update_public(up_func, context, data_dict):
     """Only datasets a steward released may be made public again in bulk."""
-    unreleased = [name for name in data_dict.get("datasets", [])
-                  if not _is_released(_package(name))]
+    packages = sorted((_package(name) for name in data_dict.get("datasets", [])),
+                      key=lambda pkg: pkg.id)
+    unreleased = [pkg.name for pkg in packages if not _is_released(pkg)]
     if unreleased:
         raise tk.ValidationError({"datasets": [tk._(
             "Not released by a steward, so they stay private: {ids}").format(
@@ -309,13 +358,15 @@ datastore_records_delete = _datastore_guard("datastore_records_delete")
 
 def _resource_view_guard(name: str):
     """Views are not staged: on a released dataset a new or changed view (its title and
-    description are free text) would go public unreviewed, so such writes are refused."""
+    description are free text) would go public unreviewed, so such writes are refused, also
+    when a view of an unreleased resource is moved onto a released one."""
     @tk.chained_action
     def guard(up_func, context, data_dict):
         if not review.is_release_context(context):
             view = model.ResourceView.get(data_dict.get("id") or "")
-            resource_id = view.resource_id if view else data_dict.get("resource_id")
-            if _is_released(_package_of_resource(resource_id)):
+            resource_ids = {view.resource_id if view else None, data_dict.get("resource_id")}
+            packages = {_package_of_resource(r) for r in resource_ids if r}
+            if any(_is_released(pkg) for pkg in sorted(packages, key=lambda p: p.id)):
                 raise tk.ValidationError({"resource_id": [tk._(
                     "Views of a released dataset's resources change only with a reviewed "
                     "release; default views are added when the change is approved.")]})
@@ -329,10 +380,31 @@ resource_view_update = _resource_view_guard("resource_view_update")
 resource_view_delete = _resource_view_guard("resource_view_delete")
 
 
+def _relationship_guard(name: str):
+    """Relationships are not staged: one that involves a released dataset (with its free-text
+    comment) would be public at once, so it is refused."""
+    @tk.chained_action
+    def guard(up_func, context, data_dict):
+        packages = [_package(data_dict.get(key)) for key in ("subject", "object")]
+        if any(_is_released(pkg) for pkg in sorted(packages, key=lambda p: p.id)):
+            raise tk.ValidationError({"subject": [tk._(
+                "Relationships of a released dataset cannot be changed: they would be public "
+                "without review.")]})
+        return up_func(context, data_dict)
+    guard.__name__ = name
+    return guard
+
+
+package_relationship_create = _relationship_guard("package_relationship_create")
+package_relationship_update = _relationship_guard("package_relationship_update")
+package_relationship_delete = _relationship_guard("package_relationship_delete")
+
+
 CHAINED_ACTIONS = {
     f.__name__: f for f in (
         package_create, package_update, package_patch, resource_create, resource_update,
         resource_patch, resource_delete, package_delete, bulk_update_public,
         datastore_create, datastore_upsert, datastore_delete, datastore_records_delete,
-        resource_view_create, resource_view_update, resource_view_delete)
+        resource_view_create, resource_view_update, resource_view_delete,
+        package_relationship_create, package_relationship_update, package_relationship_delete)
 }

@@ -55,6 +55,8 @@ class Review(tk.BaseModel):
     submitted_by = sa.Column(sa.UnicodeText)
     submitted_at = sa.Column(sa.DateTime)
     last_editor = sa.Column(sa.UnicodeText)
+    # Everyone who changed any part of the content under review: none of them may approve it.
+    editors = sa.Column(JSONB, nullable=False, default=list)
     created = sa.Column(sa.DateTime, nullable=False, default=utcnow)
     modified = sa.Column(sa.DateTime, nullable=False, default=utcnow, onupdate=utcnow)
 
