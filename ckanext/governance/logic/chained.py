@@ -31,6 +31,9 @@ from ..model import Review
 NO_CHANGE_MESSAGE = "This dataset is released and the content sent is the released content."
 PENDING_MESSAGE = ("This dataset is released: the change is pending review. The public keeps "
                    "seeing the approved version until a steward approves the change.")
+# Fields of the dataset that are not its content: kept from the version a change starts from.
+_DATASET_FRAME = ("name", "state", "owner_org", "organization", "private", "creator_user_id",
+                  "metadata_created", "metadata_modified")
 # Ids a caller may give a new resource: they name files and URLs, so no dots, no slashes.
 _NEW_RESOURCE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{6,99}")
 
@@ -136,9 +139,13 @@ def _stage(context, pkg: model.Package, build: Callable[[dict], dict], what: str
     already_open = review.open_review(pkg.id, lock=True) is not None
     change = review.ensure_open_review(pkg, actor)
     known = {r.get("id") for r in (change.content or {}).get("resources", [])}
-    pending = build(copy.deepcopy(change.content))
+    base = copy.deepcopy(change.content)
+    pending = build(copy.deepcopy(base))
     pending.update(id=pkg.id, type=pkg.type)
-    for key in ("relationships_as_subject", "relationships_as_object"):
+    for key in _DATASET_FRAME:  # a form or a full update does not send these
+        if key in base:
+            pending.setdefault(key, base[key])
+    for key in ("relationships_as_subject", "relationships_as_object", "governance"):
         pending.pop(key, None)  # relationships change through their own actions only
     if pending.get("state", "active") != "active":
         raise tk.ValidationError({"state": [tk._(

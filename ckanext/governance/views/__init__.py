@@ -1,7 +1,8 @@
 """Blueprints of the extension, one module per concern; blanket collects them from here."""
 from .audit import audit_export
+from .pending import pending
 from .queue import queue
 from .review import review
 from .stewards import stewards
 
-__all__ = ["audit_export", "queue", "review", "stewards"]
+__all__ = ["audit_export", "pending", "queue", "review", "stewards"]
