@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import sys
-import traceback
 from typing import TYPE_CHECKING, Any, Dict, List, Optional
 
 import click
@@ -162,6 +161,8 @@ def check_command(
     except KeyboardInterrupt:
         raise CheckNotRun("interrupted", "interrupted before the check finished", as_json) from None
     except Exception as error:  # a bug must neither read as a result nor break the JSON contract
+        import traceback
+
         traceback.print_exc(file=sys.stderr)
         raise CheckNotRun("internal-error", f"unexpected {type(error).__name__}: {error}", as_json) from None
     finally:
