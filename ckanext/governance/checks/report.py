@@ -12,7 +12,7 @@ from typing import Any, Dict, List, Optional
 
 from frictionless import errors as fl_errors
 
-DEFAULT_ERROR_LIMIT = 1000
+from .defaults import DEFAULT_ERROR_LIMIT
 
 _ERROR_CLASSES = {
     cls.type: cls
