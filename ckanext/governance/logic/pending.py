@@ -18,6 +18,7 @@ import sqlalchemy as sa
 import ckan.authz as authz
 import ckan.plugins.toolkit as tk
 from ckan import model
+from ckan.logic import auth_audit_exempt
 
 from .. import review, workflow
 from ..model import Review
@@ -121,4 +122,22 @@ def view_version(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     return pending
 
 
-CHAINED_ACTIONS = {"package_show": package_show, "resource_show": resource_show}
+@tk.chained_action
+@tk.side_effect_free
+@auth_audit_exempt  # a pending resource: governance_review_show decides, through _may
+def resource_view_list(up_func, context, data_dict):
+    """A resource that exists only in a pending change has no views yet (the dataset page
+    that members see lists it)."""
+    resource_id = data_dict.get("id")
+    if resource_id and model.Resource.get(resource_id) is None:
+        change = model.Session.scalars(sa.select(Review).where(
+            Review.kind == "change", Review.state.notin_(workflow.CLOSED_STATES),
+            Review.content["resources"].contains([{"id": resource_id}]))).first()
+        if change is not None and _may("governance_review_show", context,
+                                       {"package_id": change.package_id}):
+            return []
+    return up_func(context, data_dict)
+
+
+CHAINED_ACTIONS = {"package_show": package_show, "resource_show": resource_show,
+                   "resource_view_list": resource_view_list}
