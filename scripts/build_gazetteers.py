@@ -1,7 +1,12 @@
 """Builds the name gazetteers shipped in ckanext/governance/checks/privacy/data/.
 
     pip install gender-guesser==0.4.0 mimesis==22.2.0 Faker==40.28.1
-    python scripts/build_gazetteers.py
+    (cd /tmp && npm pack @faker-js/faker@10.6.0 && tar xzf faker-js-faker-10.6.0.tgz)
+    python scripts/build_gazetteers.py /tmp/package
+
+A quarter of @faker-js/faker's names (chosen by a hash of the name) is held out: those are
+written to benchmarks/heldout_names.json and not taken from that source, so that the
+benchmark corpus can measure how the lists do on names they were not built from.
 
 Deterministic: the same package versions give the same files. Sources and their
 licences are listed in data/README.md; the outputs are committed, so the
@@ -12,7 +17,10 @@ from __future__ import annotations
 
 import importlib
 import json
+import subprocess
+import sys
 import unicodedata
+import zlib
 from pathlib import Path
 
 import faker
@@ -171,6 +179,44 @@ def _flatten(value) -> list[str]:
     return list(value)
 
 
+FAKER_JS_LOCALES = ["de", "tr", "pl", "ru", "uk", "it", "hr", "sr_RS_latin", "ro", "el", "fr", "es", "en"]
+_DUMP_JS = """
+const out = {};
+for (const l of %s) {
+  const def = (await import(process.argv[1] + `/dist/locale/${l}.js`)).faker.rawDefinitions.person;
+  const flat = (v) => v == null ? [] : Array.isArray(v) ? v : Object.values(v).flat();
+  out[l] = {first: flat(def.first_name), last: flat(def.last_name)};
+}
+console.log(JSON.stringify(out));
+"""
+
+
+def held_out(name: str) -> bool:
+    return zlib.crc32(name.casefold().encode("utf-8")) % 4 == 0
+
+
+def faker_js_names(package: Path) -> tuple[set[str], set[str], dict]:
+    """(first names, surnames) of @faker-js/faker minus the held-out quarter, and that quarter."""
+    script = _DUMP_JS % json.dumps(FAKER_JS_LOCALES)
+    dump = subprocess.run(["node", "--input-type=module", "-e", script, str(package.resolve())],
+                          check=True, capture_output=True, text=True).stdout
+    first: set[str] = set()
+    last: set[str] = set()
+    heldout: dict = {}
+    for locale, names in json.loads(dump).items():
+        kept = {"first": [], "last": []}
+        for kind, target in (("first", first), ("last", last)):
+            for name in names[kind]:
+                if not isinstance(name, str) or " " in name.strip():
+                    continue
+                if held_out(name):
+                    kept[kind].append(name)
+                else:
+                    target |= spellings(name)
+        heldout[locale] = {kind: sorted(set(values)) for kind, values in kept.items()}
+    return first, last, heldout
+
+
 def licence_plate_prefixes() -> list[str]:
     provider = importlib.import_module("faker.providers.automotive.de_DE").Provider
     return sorted(set(provider.license_plate_prefix))
@@ -186,9 +232,12 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     faker_first, faker_last = faker_names()
     mimesis_first, mimesis_last = mimesis_names()
+    js_first, js_last, heldout = faker_js_names(Path(sys.argv[1]))
     hand = set().union(*(spellings(name) for name in HAND_SURNAMES))
-    write("first_names.txt", nam_dict_first_names() | faker_first | mimesis_first)
-    write("surnames.txt", faker_last | mimesis_last | hand)
+    write("first_names.txt", nam_dict_first_names() | faker_first | mimesis_first | js_first)
+    write("surnames.txt", faker_last | mimesis_last | js_last | hand)
+    bench = OUT.parents[4] / "benchmarks" / "heldout_names.json"
+    bench.write_text(json.dumps(heldout, ensure_ascii=False, indent=0, sort_keys=True) + "\n", encoding="utf-8")
     write("licence_plate_prefixes.txt", licence_plate_prefixes())
     print(f"built with faker {faker.VERSION}, mimesis {mimesis.__version__}, gender-guesser 0.4.0")
 

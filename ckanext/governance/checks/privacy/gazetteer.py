@@ -17,16 +17,17 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFC", text).casefold()
 
 
-def _read(path: Path) -> FrozenSet[str]:
+def _read(path: Path, folded: bool = False) -> FrozenSet[str]:
     with open(path, encoding="utf-8") as lines:
-        return frozenset(fold(line.strip()) for line in lines if line.strip() and not line.startswith("#"))
+        words = (line.strip() for line in lines if not line.startswith("#"))
+        return frozenset(word if folded else fold(word) for word in words if word)
 
 
 @lru_cache(maxsize=8)
 def name_lists(extra_first: Tuple[str, ...] = (), extra_surnames: Tuple[str, ...] = ()) -> Tuple[FrozenSet[str], FrozenSet[str]]:
     """(first names, surnames), the shipped lists plus extra gazetteer files."""
-    first = set(_read(DATA / "first_names.txt"))
-    last = set(_read(DATA / "surnames.txt"))
+    first = set(_read(DATA / "first_names.txt", folded=True))  # shipped folded (build_gazetteers.py)
+    last = set(_read(DATA / "surnames.txt", folded=True))
     for path in extra_first:
         first |= _read(Path(path))
     for path in extra_surnames:
@@ -72,7 +73,7 @@ ROLE_MAILBOXES = frozenset("""
 
 # Public names: people whose names streets, squares and schools carry. Matching is on the
 # whole folded cell or the first+last name pair; the portal's own allowlist adds to it.
-PUBLIC_NAMES = frozenset(fold(n) for n in """
+PUBLIC_NAMES = frozenset(fold(n.strip()) for n in """
     Konrad Adenauer|Willy Brandt|Friedrich Ebert|Theodor Heuss|Johann Wolfgang von Goethe|Goethe
     |Friedrich Schiller|Schiller|Ludwig van Beethoven|Johannes Gutenberg|Gutenberg|Albert Schweitzer
     |Sophie Scholl|Hans Scholl|Geschwister Scholl|Martin Luther|Martin Luther King|Rosa Luxemburg
@@ -106,12 +107,13 @@ HINTS = {
     "pii.licence_plate": "kennzeichen kfz_kennzeichen nummernschild plate licenseplate licence_plate",
     "pii.credit_card": "kreditkarte kreditkartennummer creditcard card_number kartennummer",
     "pii.ip_address": "ip ipadresse ip_address ipaddr client_ip remote_addr",
-    "pii.date_of_birth": "geburtsdatum geburtstag geb_datum gebdatum dob birthdate birth_date date_of_birth birthday geboren",
+    "pii.date_of_birth": "geb geburtsdatum geburtstag geb_datum gebdatum dob birthdate birth_date date_of_birth birthday geboren",
     "pii.address": "anschrift adresse address wohnadresse wohnort wohnanschrift meldeadresse strasse_hausnummer hausanschrift",
     "pii.special_category": "diagnose diagnosis krankheit erkrankung religion konfession religionszugehoerigkeit ethnie ethnicity gewerkschaft sexuelle_orientierung behinderung gesundheit befund medikation vorstrafe straftat",
     "pii.pseudonym": "hash pseudonym pseudo_id person_id personid patient_id patientid kunden_id kundenid user_id userid uuid guid token",
 }
 QUASI_HINTS = {
+    "birth_date": HINTS["pii.date_of_birth"],
     "age": "alter age lebensalter altersgruppe altersklasse age_group",
     "birth_year": "geburtsjahr jahrgang birth_year year_of_birth birthyear",
     "sex": "geschlecht sex gender",
@@ -122,10 +124,10 @@ QUASI_HINTS = {
     "street": "strasse street strassenname",
     "date": "datum date tag day",
 }
-PERSON_QUASI = frozenset({"age", "birth_year", "sex", "nationality", "marital_status"})
+PERSON_QUASI = frozenset({"birth_date", "age", "birth_year", "sex", "nationality", "marital_status"})
 COUNT_HINTS = "anzahl anz count counts cnt fallzahl fallzahlen faelle haeufigkeit personen einwohner bewohner besucher teilnehmer patienten betroffene cases persons people number_of".split()
 # Names that say a column is about organisations or things, lowering confidence in names.
-NEGATIVE_HINTS = "amt behoerde dienststelle einrichtung firma unternehmen organisation office produkt artikel article product sku code version kategorie category typ type status titel title".split()
+NEGATIVE_HINTS = "bestellnummer bestellung auftragsnummer auftrag artikelnummer aktenzeichen vorgang rechnungsnummer amt behoerde dienststelle einrichtung firma unternehmen organisation office produkt artikel article product sku code version kategorie category typ type status titel title".split()
 COORDINATE_HINTS = {
     "lat": "lat latitude breite breitengrad y_wgs84 lat_wgs84",
     "lon": "lon lng long longitude laenge laengengrad x_wgs84 lon_wgs84",

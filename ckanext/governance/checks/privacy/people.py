@@ -24,7 +24,23 @@ STREET_WITH_NUMBER = re.compile(
     r")\s{1,2}" + _HOUSE + r"(?![\w,.]?[0-9])",
     re.UNICODE,
 )
-POSTCODE_TOWN = re.compile(r"(?<![0-9])[0-9]{5}\s+[A-ZÄÖÜ][\wäöüß.-]+")
+# Endings of surnames across the languages spoken in German cities; a capitalised word with
+# one of them after a known first name is a surname even when no list has it.
+SURNAME_ENDING = re.compile(
+    r"\w{2,}(?:ski|ska|cki|cka|wicz|czyk|czak|ak|ek|ić|ic|vić|vic|ović|ovic|enko|chuk|czuk|yuk|uk|"
+    r"ov|ova|ow|owa|ev|eva|ew|ewa|in|ina|oğlu|oglu|mann|ini|elli|etti|otti|ucci|ano|esi|escu|eanu|"
+    r"idis|akis|poulos|opoulos|aj|ay|er|ler|tz|dt)$"
+)
+# Words that make a short capitalised phrase an institution or a business, not a person.
+NOT_PERSON_WORDS = frozenset(fold(w) for w in """
+    Museum Schule Grundschule Gymnasium Realschule Gesamtschule Hochschule Universität Bibliothek
+    Stadtbibliothek Amt Stadt Haus Zentrum Kirche Dom Kapelle Park Halle Bad Sankt St Kita Kindergarten
+    GmbH AG KG OHG UG eV e.V. Verein Stiftung Club Klub Hotel Restaurant Gasthaus Apotheke Praxis
+    Klinik Klinikum Kanzlei Bäckerei Metzgerei Autohaus Salon Friseur Café Cafe Bar Markt Center
+    Brücke Tor Turm Brunnen Denkmal Hof Garten Theater Staatstheater Stadion Arena Bahnhof Hafen
+    Institut Akademie Verlag Werk Werke Bank Sparkasse Versicherung Gruppe Team Projekt Festival
+    Straße Strasse Platz Weg Allee Gasse Ring Ufer Mainz Wiesbaden Frankfurt Berlin
+""".split())
 
 
 class NameFinder:
@@ -51,7 +67,8 @@ class NameFinder:
         return len(word) >= 2 and word[0].isupper() and word.replace("-", "").replace("'", "").isalpha()
 
     def cell(self, value: str) -> Optional[str]:
-        """What a short cell is: "full" (a person's name), "first", "last", "public" or None."""
+        """What a short cell is: "full" (a person's name), "probable" (one part known, the
+        rest shaped like a name), "first", "last", "public" or None."""
         tokens = _TOKEN.findall(value)
         if not tokens or len(tokens) > 6:
             return None
@@ -75,6 +92,9 @@ class NameFinder:
             return None
         if self._public_pair(words):
             return "public"
+        folded = {fold(w.strip(_STRIP)) for w in words}
+        if folded & NOT_PERSON_WORDS:
+            return None
         first = [self._is_first(w) for w in words]
         last = [self._is_last(w) for w in words]
         if salutation:
@@ -87,6 +107,8 @@ class NameFinder:
             return "full"
         if title and any(last):
             return "full"
+        if len(words) <= 4 and (any(first) or any(last)) and not folded & self.public:
+            return "probable"
         return None
 
     def _public_pair(self, words: List[str]) -> bool:
@@ -109,7 +131,8 @@ class NameFinder:
                 return True
             elif self._capitalised(token) and self._is_first(token):
                 nxt = following.rstrip(".,;:")
-                if self._capitalised(nxt) and self._is_last(nxt) and not STREET_SUFFIX.search(nxt):
+                surname = self._is_last(nxt) or (SURNAME_ENDING.fullmatch(nxt) is not None and fold(nxt) not in NOT_PERSON_WORDS)
+                if self._capitalised(nxt) and surname and not STREET_SUFFIX.search(nxt):
                     after = tokens[index + 2] if index + 2 < len(tokens) else ""
                     if not STREET_SUFFIX.search(after.rstrip(".,")) and not self._public_pair([token, nxt]):
                         return True

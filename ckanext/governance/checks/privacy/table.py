@@ -11,6 +11,7 @@ seconds of Python per column.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any, Dict, List, Optional, Sequence
 
 import numpy as np
@@ -81,11 +82,12 @@ class TablePrivacy:
         for index, name in enumerate(self.names):
             if index in self.excluded or index in self.counts:
                 continue
-            kind = next((kind for kind, words in QUASI_WORDS.items() if name_matches(name, words)), None)
+            kind = quasi_kind(name)
             if kind is None and self.types[index] in ("date", "datetime"):
                 kind = "date"
             if kind is None:
-                distinct = {fold(v.strip()) for v in pc.unique(arrays[index].filter(pa.array(present[index]))).to_pylist()}
+                unique = pc.unique(arrays[index].filter(pa.array(present[index])))
+                distinct = {fold(v.strip()) for v in unique.to_pylist()} if len(unique) <= len(SEX_VALUES) else set()
                 if len(distinct) >= 2 and distinct <= SEX_VALUES and not distinct <= {"m", "d"}:
                     kind = "sex"
             if kind is None and index in self.declared:
@@ -112,15 +114,15 @@ class TablePrivacy:
                     self.sample[index][chunk] = self.sample[index][chunk].take(pa.array(keep))
 
     def _small_counts(self, arrays: List[pa.Array], present: List[np.ndarray]) -> None:
+        """Counts from 1 to small_count_min - 1 in columns named like counts (all rows)."""
         for index in self.counts:
-            cells = arrays[index].filter(pa.array(present[index]))
-            numbers = pc.cast(pc.utf8_trim_whitespace(cells), pa.float64(), safe=False) if len(cells) else None
-            if numbers is None:
+            if not self.count_numeric[index]:
                 continue
+            cells = pc.utf8_trim_whitespace(arrays[index].filter(pa.array(present[index])))
             try:
-                values = numbers.to_numpy(zero_copy_only=False)
-            except pa.ArrowInvalid:
-                self.count_numeric[index] = False
+                values = pc.cast(cells, pa.float64()).to_numpy(zero_copy_only=False)
+            except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+                self.count_numeric[index] = False  # not a count column after all ("teilnehmer": names)
                 continue
             self.small[index] += int(((values >= 1) & (values < self.config.small_count_min)).sum())
             self.count_cells[index] += len(values)
@@ -174,7 +176,8 @@ class TablePrivacy:
         if not self.sample[index]:
             return [], []
         cells = pa.concat_arrays(self.sample[index])
-        cells = pc.utf8_trim_whitespace(cells.filter(_present(cells)))
+        cells = pc.utf8_trim_whitespace(cells)
+        cells = cells.filter(_present(cells))
         if not len(cells):
             return [], []
         counted = pc.value_counts(cells)
@@ -264,6 +267,12 @@ class TablePrivacy:
         return found
 
 
+@lru_cache(maxsize=4096)
+def quasi_kind(name: str) -> Optional[str]:
+    """The quasi-identifier a column's name says it is (age, sex, postcode, ...), if any."""
+    return next((kind for kind, words in QUASI_WORDS.items() if name_matches(name, words)), None)
+
+
 def _as_text(column: Any) -> pa.Array:
     """A batch column as a pyarrow string array (XLSX and JSON give Python values)."""
     if isinstance(column, pa.Array):
@@ -280,6 +289,9 @@ def _text(cell: Any) -> str:
 
 
 def _present(array: pa.Array) -> np.ndarray:
-    """Non-empty cells: not null, not only spaces."""
-    lengths = pc.utf8_length(pc.utf8_trim_whitespace(array))
-    return pc.fill_null(pc.greater(lengths, 0), False).to_numpy(zero_copy_only=False)
+    """Non-empty cells (not null, not ""), from the offsets alone: this runs on every batch."""
+    offsets = np.frombuffer(array.buffers()[1], dtype=np.int32)[array.offset : array.offset + len(array) + 1]
+    present = np.diff(offsets) > 0
+    if array.null_count:
+        present &= array.is_valid().to_numpy(zero_copy_only=False)
+    return present
