@@ -15,6 +15,7 @@ import click
 
 from .engine import validate_table
 from .errors import ChecksError
+from .privacy import load_config as load_privacy_config
 from .readers import FORMATS
 from .report import DEFAULT_ERROR_LIMIT, Report
 
@@ -42,6 +43,8 @@ def _print_text(report: Report) -> None:
         click.echo(f"  ... {report.error_total - len(report.errors)} more (use --max-errors)")
     for finding in report.privacy:
         click.echo(f"  [privacy {finding.get('severity')}] {finding.get('message', finding)}")
+    if report.privacy_status != "ran":
+        click.echo(f"  privacy checks: {report.privacy_status}" + (f" ({report.privacy_error})" if report.privacy_error else ""))
     if report.suggested_schema is not None:
         click.echo("no schema given; inferred schema (suggestion):")
         click.echo(json.dumps(report.suggested_schema, indent=2, ensure_ascii=False))
@@ -51,6 +54,7 @@ def _print_text(report: Report) -> None:
 @click.argument("path", type=click.Path(dir_okay=False))
 @click.option("--schema", "-s", help="Table Schema: registry name, JSON file, http(s) URL or JSON text.")
 @click.option("--no-privacy", is_flag=True, help="Skip the privacy checks.")
+@click.option("--privacy-config", type=click.Path(dir_okay=False), help="Privacy thresholds, severities and allowlists: a JSON, TOML or YAML file.")
 @click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Output format.")
 @click.option("--table-format", type=click.Choice(FORMATS), help="Read PATH as this format instead of guessing from its name.")
 @click.option("--registry", type=click.Path(file_okay=False), help="Schema registry folder (default: $GOVERNANCE_SCHEMA_REGISTRY or the package's schemas/table).")
@@ -61,6 +65,7 @@ def check_command(
     path: str,
     schema: Optional[str],
     no_privacy: bool,
+    privacy_config: Optional[str],
     output: str,
     table_format: Optional[str],
     registry: Optional[str],
@@ -72,13 +77,14 @@ def check_command(
     tty = sys.stderr.isatty()
     show_progress = tty if progress is None else progress
     try:
+        privacy = False if no_privacy else load_privacy_config(privacy_config) if privacy_config else True
         report = validate_table(
             path,
             schema,
             format=table_format,
             registry_dir=registry,
             allow_private_urls=allow_private_urls,
-            privacy=not no_privacy,
+            privacy=privacy,
             progress=_progress_printer(sys.stderr, tty) if show_progress else None,
             error_limit=max_errors,
         )

@@ -193,7 +193,8 @@ class ColumnAnalyser:
             kinds.add("pii.email")
         if any(ch.isdigit() for ch in value):
             finders = (
-                ("pii.phone", lambda v: any(self._personal_phone(m) for m in _TEXT_PHONE.findall(v))),
+                # digit groups of an IBAN or a card number are no phone number
+                ("pii.phone", lambda v: any(self._personal_phone(m) for m in _TEXT_PHONE.findall(_TEXT_CARD.sub(" ", _TEXT_IBAN.sub(" ", v))))),
                 ("pii.iban", lambda v: any(ids.is_iban(m) for m in _TEXT_IBAN.findall(v))),
                 ("pii.credit_card", lambda v: any(ids.is_credit_card(m) for m in _TEXT_CARD.findall(v))),
                 ("pii.ip_address", lambda v: any(ids.ip_kind(m) == "public" for m in _TEXT_IP.findall(v))),
@@ -228,7 +229,7 @@ class ColumnAnalyser:
         precise = numeric = 0
         pending: Optional[Set[str]] = None  # kinds still validated (None: all)
         settled: Dict[str, int] = {}  # kind -> cells validated when its share was clear
-        validated = 0
+        validated = long_cells = 0
         for position, index in enumerate(order):
             value, count = values[index], counts[index]
             if position == STAGE:
@@ -237,6 +238,7 @@ class ColumnAnalyser:
                     break
             validated += count
             long_cell = result.free_text or _words(value) >= TEXT_CELL_WORDS
+            long_cells += count * long_cell
             kinds = self.text_kinds(value, pending) if long_cell else self.cell_kinds(value, hinted, pending)
             for kind in kinds:
                 tally = tallies[kind]
@@ -260,6 +262,8 @@ class ColumnAnalyser:
             result.precise_share = precise / shapes
         result.uuid_share = uuids / shapes
         self._name_tally(tallies, hinted)
+        # a column of short notes, some of them sentences, is read with free text's thresholds
+        textual = result.free_text or long_cells >= 0.2 * validated
         candidates = []
         for check, tally in tallies.items():
             if not check.startswith("pii.") or not self.config.enabled(check):
@@ -268,9 +272,9 @@ class ColumnAnalyser:
             share = tally.cells / checked
             if negative and check in WEAK_CHECKS:
                 continue
-            if share >= self._needed(check, hinted, result.free_text, negative) and tally.cells >= self.config.min_hits:
+            if share >= self._needed(check, hinted, textual, negative) and tally.cells >= self.config.min_hits:
                 candidates.append((check in hinted, share, check, tally))
-        if not result.free_text and candidates:
+        if not textual and candidates:
             candidates = [max(candidates)]  # one column, one kind: the hinted or best supported
         for _, share, check, tally in sorted(candidates, key=lambda c: c[2]):
             result.findings.append(self.finding(check, name, share, settled.get(check, validated), tally.examples))
@@ -342,5 +346,5 @@ class ColumnAnalyser:
             "severity": self.config.severity(check),
             "share": round(share, 4),
             "examples": [mask(e, check) for e in examples[:3]],
-            "message": f"Column '{column}' holds {MESSAGES[check]}: {share:.0%} of {checked} non-empty cells checked",
+            "message": f"Column '{column}' holds {MESSAGES[check]}: {share:.0%} of the {checked} cells validated",
         }

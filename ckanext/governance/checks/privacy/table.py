@@ -161,7 +161,8 @@ class TablePrivacy:
         findings = [f for r in results for f in r.findings]
         direct = any(f["check"].startswith("pii.") and f["check"] != "pii.pseudonym" for f in findings)
         person_quasi = any(kind in PERSON_QUASI for kind in self.quasi.values())
-        aggregate = any(self.count_numeric[i] and self.count_cells[i] for i in self.counts)
+        # a table of counts (one row per group), unless it names people row by row
+        aggregate = not direct and any(self.count_numeric[i] and self.count_cells[i] for i in self.counts)
         person_related = direct or person_quasi or bool(self.declared)
         findings += self._uuid_pseudonyms(analyser, results, person_related)
         findings += self._special_categories(analyser, results, person_related and not aggregate)
