@@ -128,15 +128,24 @@ class TablePrivacy:
             self.count_cells[index] += len(values)
 
     def _collect_keys(self, arrays: List[pa.Array]) -> None:
+        """Each row's quasi-identifier combination as one 64-bit key."""
         key = np.zeros(len(arrays[0]), _U64)
         with np.errstate(over="ignore"):
             for position, index in enumerate(sorted(self.quasi)):
-                cells = pc.utf8_lower(pc.utf8_trim_whitespace(pc.fill_null(arrays[index], "")))
-                key = mix64(key * _U64(31) + string_hashes(cells) + _U64(position))
+                key = mix64(key * _U64(31) + self._value_ids(arrays[index]) + _U64(position))
         self.keys.append(key)
         self.pending_keys += len(key)
         if self.pending_keys >= KEY_COMPACT_ROWS:
             self._compact_keys()
+
+    @staticmethod
+    def _value_ids(array: pa.Array) -> np.ndarray:
+        """A 64-bit hash per cell, equal for equal cells in every batch. Quasi-identifiers have
+        few distinct values (ages, districts, dates): only those are hashed, then spread."""
+        encoded = pc.dictionary_encode(array)
+        hashes = np.concatenate([np.zeros(1, _U64), string_hashes(encoded.dictionary)])
+        indices = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+        return hashes[indices + 1]  # a missing cell: 0
 
     def _compact_keys(self) -> None:
         if not self.keys:
