@@ -279,6 +279,10 @@ def test_severity_can_be_changed_or_switched_off():
     review = config_from_mapping({"severities": {"pii.email": "review"}})
     assert [f["severity"] for f in run({"email": emails}, review)] == ["review"]
     assert run({"email": emails}, config_from_mapping({"severities": {"pii.email": "off"}})) == []
+    as_ckan_gives_it = config_from_mapping({"severities": ["pii.email:review", "pii.vat_id:block"],
+                                            "allow_names": "Peter Altmeier, Rabanus Maurus"})
+    assert as_ckan_gives_it.severity("pii.email") == "review" and as_ckan_gives_it.severity("pii.vat_id") == "block"
+    assert as_ckan_gives_it.allow_names == frozenset({"Peter Altmeier", "Rabanus Maurus"})
 
 
 def test_large_columns_are_sampled_evenly_and_still_decided():

@@ -87,8 +87,9 @@ _TUPLES = {"first_name_files", "surname_files"}
 def config_from_mapping(values: Mapping[str, Any]) -> PrivacyConfig:
     """A config from plain values (JSON/TOML/YAML or CKAN options); unknown keys are errors.
 
-    Lists may be given as lists or as whitespace/comma separated strings; ``severities``
-    maps check codes to block, review or off and is merged over the defaults.
+    Lists may be given as lists or as comma or newline separated strings; ``severities``
+    maps check codes to block, review or off (or lists ``check:severity`` pairs) and is
+    merged over the defaults.
     """
     known = {f.name: f for f in dataclasses.fields(PrivacyConfig)}
     unknown = sorted(set(values) - set(known))
@@ -125,6 +126,12 @@ def _items(name: str, value: Any) -> Tuple[str, ...]:
 
 
 def _severities(value: Any) -> Dict[str, str]:
+    """A mapping, or "check:severity" pairs (a list, or one string as CKAN options are)."""
+    if isinstance(value, (str, list, tuple)):
+        pairs = value.split() if isinstance(value, str) else value
+        if not all(isinstance(pair, str) and pair.count(":") == 1 for pair in pairs):
+            raise ChecksError("privacy option severities must be check:severity pairs, e.g. pii.vat_id:block")
+        value = dict(pair.split(":") for pair in pairs)
     if not isinstance(value, Mapping):
         raise ChecksError("privacy option severities must map check codes to block, review or off")
     merged = dict(DEFAULT_SEVERITIES)
