@@ -18,7 +18,6 @@ import random
 import subprocess
 import sys
 import time
-from collections import defaultdict
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Dict, List, Set, Tuple
@@ -187,13 +186,14 @@ def main(argv: List[str] = None) -> None:
     parser.add_argument("--presidio-rows", type=int, default=0, help="rows per column given to presidio (default: all)")
     parser.add_argument("--repeat", type=int, default=3, help="engine throughput runs; the best counts (default 3)")
     parser.add_argument("--speed-rows", type=int, default=1_000_000)
+    parser.add_argument("--seed", type=int, help="corpus seed (default: the fixed one of privacy_corpus.py)")
     parser.add_argument("--json", type=Path, help="also write the results to this file")
     parser.add_argument("--show", action="store_true", help="list every wrong decision")
     args = parser.parse_args(argv)
 
-    from benchmarks.privacy_corpus import write_corpus
+    from benchmarks.privacy_corpus import SEED, write_corpus
 
-    labels = write_corpus()
+    labels = write_corpus(seed=args.seed if args.seed is not None else SEED)
     truth, traps = expected(labels)
     personal = sum(bool(c["expect"]) for f in labels.values() for c in f["columns"].values())
     print(f"corpus: {len(labels)} files, {personal} personal-data columns, {len(traps)} trap columns, "

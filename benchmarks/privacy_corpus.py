@@ -17,7 +17,7 @@ import string
 import uuid
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Callable, Dict, List, Optional
+from typing import Callable, Dict, Optional
 
 from stdnum import luhn
 from stdnum.iso7064 import mod_11_10, mod_97_10
@@ -175,7 +175,6 @@ class Gen:
         return f"{self.pick(STREETS)} {self.rng.randint(1, 180)}{self.pick(['', '', '', 'a', 'b'])}"
 
     def free_text_with_name(self) -> str:
-        name = self.last() if self.rng.random() < 0.5 else self.full_name()
         templates = [
             "Herr {n} rief an wegen {c}.", "Frau {n} meldet {c} vor dem Haus.", "Anruf von {f}, bitte zurückrufen.",
             "{c} gemeldet durch Frau Dr. {n}.", "Rückfrage bei Herrn {n} zum Thema {c}.", "{c}: laut {f} seit Tagen.",
