@@ -285,7 +285,7 @@ def quasi_kind(name: str) -> Optional[str]:
 
 def _as_text(column: Any) -> pa.Array:
     """A batch column as a pyarrow string array (XLSX and JSON give Python values)."""
-    if isinstance(column, pa.Array):
+    if isinstance(column, pa.Array):  # int32 offsets, as _present reads them
         return column if pa.types.is_string(column.type) else pc.cast(column, pa.string())
     return pa.array([None if cell is None else _text(cell) for cell in column], pa.string())
 
