@@ -246,6 +246,12 @@ def test_k_anonymity_blocks_below_3_and_asks_below_5():
     assert "disclosure.k_anonymity" not in checks_of(safe)
 
 
+def test_postcode_and_town_is_a_quasi_identifier():
+    findings = run({"wohnort": ["55116 Mainz", "55118 Mainz", "65183 Wiesbaden"] * 3 + ["55122 Mainz"],
+                    "geschlecht": ["m", "w"] * 5})
+    assert [(f["check"], f["columns"]) for f in findings] == [("disclosure.k_anonymity", ["wohnort", "geschlecht"])]
+
+
 def test_quasi_identifiers_declared_in_the_table_schema():
     cells = {"region": ["Nord", "Süd", "Ost", "West"] * 2 + ["Mitte"], "wert": [str(i) for i in range(9)]}
     assert run(cells) == []  # nothing says these rows are people
@@ -259,6 +265,8 @@ def test_small_counts_block_and_the_threshold_is_configurable():
     assert (finding["check"], finding["column"], finding["severity"]) == ("disclosure.small_counts", "anzahl", "block")
     assert finding["share"] == round(4 / 12, 4)
     assert run({"stadtteil": ["Altstadt"] * 6, "anzahl": ["2", "7", "9", "12", "40", "3"]}, PrivacyConfig(small_count_min=2)) == []
+    people = {"email": [f"vorname{i}.nachname@example.org" for i in range(12)], "anzahl": ["1", "2", "3"] * 4}
+    assert checks_of(run(people)) == {"pii.email"}  # a person's count of something: no table of counts
 
 
 def test_allowlists_and_extra_gazetteers(tmp_path: Path):

@@ -26,6 +26,7 @@ from .gazetteer import (
 )
 
 _U64 = np.uint64
+POSTCODE_TOWN = r"^\s*[0-9]{5}\s+\p{Lu}\pL+"
 KEY_COMPACT_ROWS = 2_000_000  # merge collected k-anonymity keys beyond this many rows
 
 
@@ -78,7 +79,8 @@ class TablePrivacy:
         self.rows += n
 
     def _choose_quasi(self, arrays: List[pa.Array], present: List[np.ndarray]) -> None:
-        """Quasi-identifiers: declared, named like one, or holding only sex codes."""
+        """Quasi-identifiers: declared, named like one, holding only sex codes, or postcode and
+        town ("55116 Mainz")."""
         for index, name in enumerate(self.names):
             if index in self.excluded or index in self.counts:
                 continue
@@ -90,6 +92,11 @@ class TablePrivacy:
                 distinct = {fold(v.strip()) for v in unique.to_pylist()} if len(unique) <= len(SEX_VALUES) else set()
                 if len(distinct) >= 2 and distinct <= SEX_VALUES and not distinct <= {"m", "d"}:
                     kind = "sex"
+            if kind is None and present[index].any():
+                cells = arrays[index].filter(pa.array(present[index]))
+                towns = pc.sum(pc.match_substring_regex(cells, POSTCODE_TOWN)).as_py() or 0
+                if towns >= 0.8 * len(cells):
+                    kind = "postcode"
             if kind is None and index in self.declared:
                 kind = "declared"
             if kind is not None:
@@ -175,7 +182,8 @@ class TablePrivacy:
         person_related = direct or person_quasi or bool(self.declared)
         findings += self._uuid_pseudonyms(analyser, results, person_related)
         findings += self._special_categories(analyser, results, person_related and not aggregate)
-        findings += self._small_count_findings()
+        if not direct:  # beside names and e-mails a count is a person's attribute, not a group's
+            findings += self._small_count_findings()
         if person_related and not aggregate:
             findings += self._k_anonymity()
         if person_related:
