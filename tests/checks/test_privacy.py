@@ -323,9 +323,12 @@ def test_report_json_holds_no_raw_value(tmp_path: Path):
     text = json.dumps(report.to_dict(), ensure_ascii=False)
     assert report.privacy_status == "ran" and not report.valid
     assert checks_of(report.privacy) >= {"pii.person_name", "pii.email", "pii.phone", "pii.iban", "pii.tax_id"}
+    cli = subprocess.run([sys.executable, "-m", "ckanext.governance.checks.cli", str(path)],
+                         capture_output=True, text=True, cwd=ROOT)
+    assert cli.returncode == 1 and "[privacy block]" in cli.stdout
     for person in people:
         for raw in person:
-            assert raw not in text, raw
+            assert raw not in text and raw not in cli.stdout + cli.stderr, raw
         assert person[2].split("@")[0] not in text and person[4][4:] not in text
 
 
