@@ -304,6 +304,15 @@ def test_large_columns_are_sampled_evenly_and_still_decided():
     assert (finding["check"], finding["column"], finding["cells"]) == ("pii.person_name", "kunde", n)
 
 
+def test_hostile_long_cells_take_linear_time():
+    import time
+
+    started = time.perf_counter()
+    findings = run({"notiz": ["A" * 200_000, "Ä" * 50_000 + "straße", "Herr " * 40_000, "x@" * 50_000] * 3})
+    assert time.perf_counter() - started < 10 and findings == []
+    assert not NameFinder().in_text("A" * 100_000)
+
+
 # Masking: raw values never in the report
 
 

@@ -40,6 +40,7 @@ STAGE = 32
 # Distinct cells validated at most per column: the share of hits among 256 random ones is
 # within about 6 points of the column's (95%), plenty against thresholds of 10-30%.
 MAX_VALIDATED = 256
+MAX_CELL = 4000  # characters of a cell that are read: enough for any note, bounded for hostile ones
 
 _WORD = re.compile(r"[^\W\d_]{2,}")
 _DIGIT = re.compile(r"[0-9]")
@@ -234,7 +235,7 @@ class ColumnAnalyser:
         settled: Dict[str, int] = {}  # kind -> cells validated when its share was clear
         validated = long_cells = 0
         for position, index in enumerate(order):
-            value, count = values[index], counts[index]
+            value, count = values[index][:MAX_CELL], counts[index]
             if position == STAGE:
                 pending = self._still_open(tallies, hinted, result.free_text, validated, settled, negative)
                 if not pending:

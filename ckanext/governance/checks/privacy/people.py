@@ -16,11 +16,12 @@ _STRIP = ".'’-"
 _SUFFIXES = r"(?:straße|strasse|str\.|weg|allee|platz|gasse|ring|damm|ufer|chaussee|pfad|steig|markt|graben|wall|anlage|promenade|stieg|twiete|kai|zeile)"
 _HOUSE = r"[1-9][0-9]{0,3}(?:\s?[a-hA-H])?(?:\s?[-/]\s?[1-9][0-9]{0,3}[a-h]?)?"
 # "Mainzer Straße 12", "Gutenbergplatz 5a", "Konrad-Adenauer-Str. 3", "Am Rathaus 1", "An der Kirche 3"
+# Bounded repetitions: a hostile cell of one long word must not make the search quadratic.
 STREET_WITH_NUMBER = re.compile(
     r"(?<![\w-])(?:"
-    r"(?:[A-ZÄÖÜ][\w'-]*[ -])?[A-ZÄÖÜ][\w'-]*?" + _SUFFIXES + r"|"
-    r"(?:[A-ZÄÖÜ][\w'-]*[ -])?(?:Straße|Strasse|Str\.|Weg|Allee|Platz|Gasse|Ring|Damm|Ufer|Chaussee)|"
-    r"(?:Am|An der|An den|Auf der|Auf dem|Im|In der|In den|Zum|Zur|Unter den|Hinter der|Vor dem)\s[A-ZÄÖÜ][\w'-]+"
+    r"(?:[A-ZÄÖÜ][\w'-]{0,40}[ -])?[A-ZÄÖÜ][\w'-]{0,40}?" + _SUFFIXES + r"|"
+    r"(?:[A-ZÄÖÜ][\w'-]{0,40}[ -])?(?:Straße|Strasse|Str\.|Weg|Allee|Platz|Gasse|Ring|Damm|Ufer|Chaussee)|"
+    r"(?:Am|An der|An den|Auf der|Auf dem|Im|In der|In den|Zum|Zur|Unter den|Hinter der|Vor dem)\s[A-ZÄÖÜ][\w'-]{1,40}"
     r")\s{1,2}" + _HOUSE + r"(?![\w,.]?[0-9])",
     re.UNICODE,
 )
@@ -125,7 +126,8 @@ class NameFinder:
                 rest = index + 1
                 while rest < len(tokens) - 1 and fold(tokens[rest]) in TITLES:
                     rest += 1
-                if self._capitalised(tokens[rest]) and fold(tokens[rest]) not in STREET_PREFIX:
+                after = fold(tokens[rest])
+                if self._capitalised(tokens[rest]) and after not in STREET_PREFIX and after not in SALUTATIONS:
                     return True
             elif folded in TITLES and self._capitalised(following) and self._is_last(following):
                 return True
