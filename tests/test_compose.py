@@ -15,7 +15,6 @@ import re
 import subprocess
 from pathlib import Path
 
-import pytest
 import yaml
 from ckan.config.declaration import Declaration
 from jsonschema import validators
