@@ -86,6 +86,12 @@ class _CheckCommand(click.Command):
             raise CheckNotRun("usage-error", error.format_message(), as_json=True) from None
 
 
+def _privacy_config(path: str):
+    from .privacy import load_config  # loads pyarrow: only when a file is checked
+
+    return load_config(path)
+
+
 def _progress_printer(stream, tty: bool):
     def show(done: int, total: int) -> None:
         share = f" ({100 * done / total:.0f}%)" if total else ""
@@ -109,6 +115,8 @@ def _print_text(report: Report) -> None:
         click.echo(f"  ... {report.error_total - len(report.errors)} more (use --max-errors)")
     for finding in report.privacy:
         click.echo(f"  [privacy {finding.get('severity')}] {finding.get('message', finding)}")
+    if report.privacy_status != "ran":
+        click.echo(f"  privacy checks: {report.privacy_status}" + (f" ({report.privacy_error})" if report.privacy_error else ""))
     if report.suggested_schema is not None:
         click.echo("no schema given; inferred schema (suggestion):")
         click.echo(json.dumps(report.suggested_schema, indent=2, ensure_ascii=False))
@@ -118,6 +126,7 @@ def _print_text(report: Report) -> None:
 @click.argument("path", type=click.Path(dir_okay=False))
 @click.option("--schema", "-s", help="Table Schema: registry name, JSON file, http(s) URL or JSON text.")
 @click.option("--no-privacy", is_flag=True, help="Skip the privacy checks.")
+@click.option("--privacy-config", type=click.Path(dir_okay=False), help="Privacy thresholds, severities and allowlists: a JSON, TOML or YAML file.")
 @click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Output format; json prints one JSON document on every outcome.")
 @click.option("--table-format", type=click.Choice(FORMATS), help="Read PATH as this format instead of guessing from its name.")
 @click.option("--registry", type=click.Path(file_okay=False), help="Schema registry folder (default: $GOVERNANCE_SCHEMA_REGISTRY or the package's schemas/table).")
@@ -128,6 +137,7 @@ def check_command(
     path: str,
     schema: Optional[str],
     no_privacy: bool,
+    privacy_config: Optional[str],
     output: str,
     table_format: Optional[str],
     registry: Optional[str],
@@ -146,13 +156,14 @@ def check_command(
     try:
         from .engine import validate_table
 
+        privacy = False if no_privacy else _privacy_config(privacy_config) if privacy_config else True
         report = validate_table(
             path,
             schema,
             format=table_format,
             registry_dir=registry,
             allow_private_urls=allow_private_urls,
-            privacy=not no_privacy,
+            privacy=privacy,
             progress=_progress_printer(sys.stderr, tty) if show_progress else None,
             error_limit=max_errors,
         )

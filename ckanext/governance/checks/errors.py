@@ -12,6 +12,7 @@ ERROR_CODES = {
     "schema-invalid": "the schema is not valid JSON, not a valid Table Schema, or uses an unsupported feature",
     "schema-url-refused": "the schema URL is refused: not http(s), a non-public address, or too large",
     "schema-url-unavailable": "the schema URL could not be fetched: name resolution, connection, HTTP status, timeout",
+    "privacy-config-invalid": "the privacy configuration (file or options) cannot be read or has a wrong option",
     "interrupted": "the check was interrupted before it finished",
     "internal-error": "the check stopped on an unexpected error (a bug: please report it)",
 }
