@@ -158,18 +158,24 @@ def _free_port():
         return probe.getsockname()[1]
 
 
-@pytest.fixture
-def live_server(ckan_config, make_app, monkeypatch):
-    """CKAN on 127.0.0.1 in a thread that serves requests concurrently."""
+def serve(ckan_config, make_app, monkeypatch, **config):
+    """CKAN on 127.0.0.1 in a thread that serves requests concurrently; yields its URL."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     monkeypatch.setitem(ckan_config, "ckan.site_url", url)
+    for key, value in config.items():
+        monkeypatch.setitem(ckan_config, key, value)
     server = make_server("127.0.0.1", port, make_app().app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield url
     server.shutdown()
     thread.join()
+
+
+@pytest.fixture
+def live_server(ckan_config, make_app, monkeypatch):
+    yield from serve(ckan_config, make_app, monkeypatch)
 
 
 class Client:
