@@ -1,8 +1,9 @@
 """Blueprints of the extension, one module per concern; blanket collects them from here."""
 from .audit import audit_export
+from .findings import findings
 from .pending import pending
 from .queue import queue
 from .review import review
 from .stewards import stewards
 
-__all__ = ["audit_export", "pending", "queue", "review", "stewards"]
+__all__ = ["audit_export", "findings", "pending", "queue", "review", "stewards"]
