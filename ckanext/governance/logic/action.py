@@ -27,8 +27,9 @@ from . import findings as finding_actions
 def get_actions() -> dict[str, Any]:
     actions = {name: function for name, function in globals().items()
                if name.startswith("governance_") and callable(function)}
-    return {**actions, **finding_actions.ACTIONS, **chained.CHAINED_ACTIONS, **listing.CHAINED_ACTIONS,
-            **pending.CHAINED_ACTIONS, **relationships.CHAINED_ACTIONS}
+    return {**actions, **finding_actions.ACTIONS, **chained.CHAINED_ACTIONS,
+            **listing.CHAINED_ACTIONS, **pending.CHAINED_ACTIONS,
+            **relationships.CHAINED_ACTIONS}
 
 
 def _iso(value) -> Optional[str]:

@@ -199,7 +199,8 @@ def resource_report(id: str, run_id: str, resource_id: str):
     errors = [error for error in table_report.get("errors", [])
               if not code or error.get("code") == code]
     try:
-        current = tk.get_action("governance_review_show")(_context(), {"package_id": pkg_dict["id"]})
+        current = tk.get_action("governance_review_show")(_context(),
+                                                          {"package_id": pkg_dict["id"]})
     except tk.ObjectNotFound:
         current = None
     may_steward = tk.h.check_access("governance_finding_dismiss", {"package_id": pkg_dict["id"]})
