@@ -478,3 +478,44 @@ def test_dismissals_are_kept_per_finding_once(world):
     assert world.review(dataset["id"])["state"] == workflow.CHECKS_FAILED
     count = model.Session.scalar(sa.text("SELECT count(*) FROM governance_finding_dismissal"))
     assert count == 2
+
+
+# Forged form posts ---------------------------------------------------------------------------
+
+def _csrf_token(body):
+    import re
+    return re.search(r'name="_csrf_token" value="([^"]+)"', body).group(1)
+
+
+def test_forged_form_posts_fail_even_after_an_api_token_exempted_the_view(app, world,
+                                                                          monkeypatch):
+    """CKAN exempts a view from CSRF checks for good once a request with an API token reached
+    it; the extension's forms check the token themselves."""
+    dataset = _new(world, "aemter", csv=OFFICE_HEADS_CSV)
+    world.submit_and_check(dataset["id"])
+    finding = _finding(_report(world, dataset["id"]), "pii.person_name")
+    dismiss = f"/dataset/aemter/governance/finding/{finding['id']}/dismiss"
+    monkeypatch.setitem(app.flask_app.config, "WTF_CSRF_ENABLED", True)
+    # Any token holder (here the publisher, refused) makes CKAN exempt both views ...
+    app.post(dismiss, headers=_auth(world.publisher), data={"reason": "x"})
+    app.post("/dataset/aemter/governance", headers=_auth(world.publisher),
+             data={"decision": "approve"})
+    # ... then a page elsewhere makes the steward's browser post without the form's token.
+    # (The test client keeps the session cookie for localhost.)
+    app.set_session_user(world.steward["id"])
+    browser = {"base_url": "http://localhost", "follow_redirects": False}
+    forged = app.post(dismiss, data={"reason": "gefälscht"}, **browser)
+    assert forged.status_code in (400, 403)
+    assert _finding(_report(world, dataset["id"]), "pii.person_name")["dismissed"] is None
+
+    # The steward's own form, with its token, works.
+    page = app.get("/dataset/aemter/governance", **browser).body
+    app.post(dismiss, data={"reason": "Amtsleitungen sind öffentlich.",
+                            "_csrf_token": _csrf_token(page)}, **browser)
+    assert world.review(dataset["id"])["state"] == workflow.IN_REVIEW
+
+    review = world.review(dataset["id"])
+    forged = app.post("/dataset/aemter/governance", **browser,
+                      data={"decision": "approve", "content_hash": review["content_hash"]})
+    assert forged.status_code in (400, 403)
+    assert world.review(dataset["id"])["state"] == workflow.IN_REVIEW
