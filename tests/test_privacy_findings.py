@@ -149,6 +149,20 @@ def test_privacy_options_of_the_ckan_config_reach_the_checks(world):
     assert _findings(_report(world, dataset["id"])) == []
 
 
+def test_the_privacy_config_file_is_read_and_ckan_options_win(ckan_config, monkeypatch,
+                                                              tmp_path):
+    from ckanext.governance.check_run import privacy_config
+
+    config_file = tmp_path / "privacy.toml"
+    config_file.write_text('min_hits = 7\nk_review = 9\n[severities]\n"pii.vat_id" = "block"\n')
+    monkeypatch.setitem(ckan_config, "ckanext.governance.privacy.config_file", str(config_file))
+    monkeypatch.setitem(ckan_config, "ckanext.governance.privacy.min_hits", 5)
+    config = privacy_config()
+    assert config.min_hits == 5 and config.k_review == 9
+    assert config.severity("pii.vat_id") == "block"
+    assert config.severity("pii.email") == "block"
+
+
 def test_personal_data_in_the_description_is_a_metadata_finding(world):
     dataset = world.new_dataset(
         "kontakt", notes="Rückfragen an Frau Jolanta Wiśniewska, Tel. 06131 4711023.")

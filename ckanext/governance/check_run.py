@@ -144,7 +144,8 @@ def table_format(resource: dict[str, Any]) -> Optional[str]:
     return TABULAR_FORMATS.get(extension)
 
 
-def _file_of(review: Review, resource: dict[str, Any]) -> Optional[str]:
+def file_of(review: Review, resource: dict[str, Any]) -> Optional[str]:
+    """The file of a resource as it is under review: staged, uploaded, or None (a link)."""
     if resource.get("id") in (review.staged_files or {}):
         return staging.staged_path(review, resource["id"])
     if resource.get("url_type") == "upload":
@@ -156,7 +157,7 @@ def check_resource(review: Review, resource: dict[str, Any],
                    privacy: Union[PrivacyConfig, ChecksError]) -> dict[str, Any]:
     result = {"id": resource.get("id"), "name": resource.get("name"),
               "format": resource.get("format"), "schema": resource.get("schema") or None}
-    path = _file_of(review, resource)
+    path = file_of(review, resource)
     fmt = table_format(resource)
     if path is None:
         return {**result, "kind": "link", "valid": True, "blocking": False,

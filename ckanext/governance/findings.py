@@ -234,7 +234,7 @@ def _table_rows(review: Review, content: dict[str, Any], resource: dict[str, Any
                 finding: Finding, columns: list[str]) -> list[dict[str, Any]]:
     current = next((r for r in content.get("resources", []) if r.get("id") == resource["id"]),
                    None)
-    path = check_run._file_of(review, current) if current else None
+    path = check_run.file_of(review, current) if current else None
     if path is None or staging.file_digest(path) != finding["content_hash"]:
         raise _changed()
     names = [f["name"] for f in ((resource.get("report") or {}).get("schema") or {})
