@@ -6,7 +6,8 @@ Idempotent: what exists is kept; the pipeline's API token is made once and remem
 - abfallbehaelter-fuellstaende: clean sensor data, released (and a pending change to it)
 - strassenzustand: breaks its Table Schema, so its checks failed
 - buergeramt-besuche: clean, waiting in the steward's queue
-- buergermeldungen: personal data (names, e-mails, phones), waiting in the queue
+- buergermeldungen: personal data (names, e-mails, phones): its privacy checks failed, and the
+  steward reads the findings (masked) on its review page
 - baustellen: a draft nobody submitted yet
 """
 import sys
@@ -42,16 +43,16 @@ DATASETS = [  # "goal": the review state the demo leaves the dataset in
      "notes": "Zustand der Straßenabschnitte bei Schnee und Eis.",
      "tag_string": "Verkehr,Straßen,Winterdienst", "frequency": "daily",
      "temporal_start": "2026-01-01", "file": "road-conditions.csv",
-     "schema": "road-conditions", "goal": "submitted"},
+     "schema": "road-conditions", "goal": "checks_failed"},
     {"name": "buergeramt-besuche", "title": "Besuche in den Bürgerbüros",
      "notes": "Tägliche Besuchszahlen und Wartezeiten je Dienstleistung.",
      "tag_string": "Verwaltung,Bürgerservice", "frequency": "daily",
      "temporal_start": "2026-10-01", "file": "citizen-office-visits.csv",
-     "schema": "citizen-office-visits", "goal": "submitted"},
+     "schema": "citizen-office-visits", "goal": "in_review"},
     {"name": "buergermeldungen", "title": "Meldungen an den Bürgerservice",
      "notes": "Meldungen zu Sperrmüll, Schlaglöchern und Beleuchtung.",
      "tag_string": "Bürgerservice", "frequency": "weekly", "temporal_start": "2026-09-01",
-     "file": "service-requests.csv", "schema": "", "goal": "submitted"},
+     "file": "service-requests.csv", "schema": "", "goal": "checks_failed"},
     {"name": "baustellen", "title": "Baustellen im Stadtgebiet",
      "notes": "", "tag_string": "Verkehr", "frequency": "weekly",
      "temporal_start": "2026-11-01", "file": None, "schema": "", "goal": "draft"},

@@ -281,8 +281,9 @@ def test_privacy_findings_show_with_masked_examples(app, world):
     run = model.Session.get(CheckRun, run_id)
     report = copy.deepcopy(run.report)
     report["resources"][0]["report"]["privacy"] = [
-        {"code": "iban", "severity": "block", "field": "note", "share": 0.25,
-         "message": "IBAN with valid checksum", "examples": ["DE89 **** **** **** **30 00"]}]
+        {"check": "pii.iban", "severity": "block", "column": "note", "share": 0.25,
+         "message": "Column 'note' holds IBANs", "examples": ["DE•• •••• •••• •••• ••30 00"],
+         "id": "f" * 32, "content_hash": "0" * 64}]
     run.report = report
     model.repo.commit()
 
@@ -291,6 +292,6 @@ def test_privacy_findings_show_with_masked_examples(app, world):
                 f"/dataset/pegelstaende/governance/report/{run_id}/"
                 f"{dataset['resources'][0]['id']}"):
         body = app.get(url, headers=headers).body
-        assert "IBAN with valid checksum" in body
-        assert "DE89 **** **** **** **30 00" in body
+        assert "IBANs (bank accounts)" in body and "<code>note</code>" in body
+        assert "DE•• •••• •••• •••• ••30 00" in body
         assert "25.0 %" in body

@@ -1,20 +1,38 @@
 """What a check run checks, in CKAN terms: the dataset's metadata against the scheming schema,
-and every tabular file against its Table Schema through the CKAN-free checks engine.
+every tabular file against its Table Schema through the CKAN-free checks engine, and both for
+personal data (the engine's privacy checks, configured by ``ckanext.governance.privacy.*``).
 
 Runs inside a background job (see jobs.py), never in a web request.
+
+Every privacy finding gets an ``id`` and the ``content_hash`` it was made on (the sha256 of
+the file, or of the metadata field's text): a steward's dismissal names both, so a changed file
+is checked afresh. A privacy check that did not run is reported as ``error`` or ``not_run``,
+never as a pass.
 """
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import json
+import logging
 import os
-from typing import Any, Optional
+import traceback
+from typing import Any, Optional, Union
 
 import ckan.plugins.toolkit as tk
 from ckan import model
 
 from . import staging
 from .checks import ChecksError, validate_table
+from .checks.privacy import PrivacyConfig, check_metadata as metadata_privacy
+from .checks.privacy import config_from_mapping, load_config
+from .checks.privacy.metadata import metadata_texts
 from .model import Review
 from .review import live_file_path
+
+log = logging.getLogger(__name__)
+
+PRIVACY_PREFIX = "ckanext.governance.privacy."
 
 TABULAR_FORMATS = {"csv": "csv", "tsv": "tsv", "xlsx": "xlsx", "json": "json"}
 
@@ -48,6 +66,76 @@ def check_metadata(dataset: dict[str, Any]) -> list[dict[str, Any]]:
     return errors
 
 
+def privacy_config() -> PrivacyConfig:
+    """The privacy checks' settings: the declared ``ckanext.governance.privacy.*`` options over
+    the optional ``config_file`` (an option set to something other than its default wins).
+
+    :raises ChecksError: ``privacy-config-invalid``
+    """
+    from ckan.common import config_declaration
+
+    values: dict[str, Any] = {}
+    path = tk.config.get(PRIVACY_PREFIX + "config_file")
+    if path:
+        values = dataclasses.asdict(load_config(path))
+    for key in config_declaration.iter_options(pattern=PRIVACY_PREFIX + "*"):
+        name = str(key)[len(PRIVACY_PREFIX):]
+        value = tk.config.get(str(key))
+        if name != "config_file" and value != config_declaration[key].default:
+            values[name] = value
+    return config_from_mapping(values)
+
+
+def _privacy_settings() -> Union[PrivacyConfig, ChecksError]:
+    """The config, or the error that keeps every privacy check of this run from running."""
+    try:
+        return privacy_config()
+    except ChecksError as error:
+        log.error("privacy checks cannot run: %s", error)
+        return error
+
+
+def log_failure(message: str, *args: Any, error: BaseException) -> None:
+    """Log a failure with its class and stack, never its text: the text may quote a cell."""
+    stack = "".join(traceback.format_tb(error.__traceback__))
+    log.error(message + " (%s)\n%s", *args, error.__class__.__name__, stack)
+
+
+def finding_id(resource_id: Optional[str], finding: dict[str, Any], content_hash: str) -> str:
+    """A finding's identity: where (resource and column(s), or metadata field), which check,
+    and the content hash it was made on."""
+    where = finding.get("field") or finding.get("columns") or [finding.get("column")]
+    key = json.dumps([resource_id, finding["check"], where, content_hash])
+    return hashlib.sha256(key.encode()).hexdigest()[:32]
+
+
+def _identify(findings: list[dict[str, Any]], resource_id: Optional[str],
+              content_hash: str) -> None:
+    for finding in findings:
+        finding["content_hash"] = content_hash
+        finding["id"] = finding_id(resource_id, finding, content_hash)
+
+
+def check_metadata_privacy(content: dict[str, Any],
+                           privacy: Union[PrivacyConfig, ChecksError]) -> dict[str, Any]:
+    """Privacy findings in the dataset's free text: title, description, tags, resource names
+    and descriptions. Each names its ``field``."""
+    if isinstance(privacy, ChecksError):
+        return {"privacy": [], "privacy_status": "error",
+                "privacy_error": f"the privacy configuration is invalid: {privacy}"}
+    try:
+        found = metadata_privacy(content, privacy)
+    except Exception as error:  # noqa: BLE001 - a failure is "did not run", never a pass
+        log_failure("metadata privacy checks failed", error=error)
+        return {"privacy": [], "privacy_status": "error",
+                "privacy_error": f"the privacy checks failed ({error.__class__.__name__})"}
+    texts = dict(metadata_texts(content))
+    for finding in found:
+        text_hash = hashlib.sha256(texts[finding["field"]].encode()).hexdigest()
+        _identify([finding], None, text_hash)
+    return {"privacy": found, "privacy_status": "ran"}
+
+
 def table_format(resource: dict[str, Any]) -> Optional[str]:
     declared = (resource.get("format") or "").strip().lower()
     if declared in TABULAR_FORMATS:
@@ -56,7 +144,8 @@ def table_format(resource: dict[str, Any]) -> Optional[str]:
     return TABULAR_FORMATS.get(extension)
 
 
-def _file_of(review: Review, resource: dict[str, Any]) -> Optional[str]:
+def file_of(review: Review, resource: dict[str, Any]) -> Optional[str]:
+    """The file of a resource as it is under review: staged, uploaded, or None (a link)."""
     if resource.get("id") in (review.staged_files or {}):
         return staging.staged_path(review, resource["id"])
     if resource.get("url_type") == "upload":
@@ -64,10 +153,11 @@ def _file_of(review: Review, resource: dict[str, Any]) -> Optional[str]:
     return None
 
 
-def check_resource(review: Review, resource: dict[str, Any]) -> dict[str, Any]:
+def check_resource(review: Review, resource: dict[str, Any],
+                   privacy: Union[PrivacyConfig, ChecksError]) -> dict[str, Any]:
     result = {"id": resource.get("id"), "name": resource.get("name"),
               "format": resource.get("format"), "schema": resource.get("schema") or None}
-    path = _file_of(review, resource)
+    path = file_of(review, resource)
     fmt = table_format(resource)
     if path is None:
         return {**result, "kind": "link", "valid": True, "blocking": False,
@@ -79,21 +169,34 @@ def check_resource(review: Review, resource: dict[str, Any]) -> dict[str, Any]:
         report = validate_table(
             path, schema=resource.get("schema") or None, format=fmt,
             registry_dir=tk.config.get("ckanext.governance.schema_registry") or None,
-            allow_private_urls=tk.config.get("ckanext.governance.schema_url.allow_private"))
+            allow_private_urls=tk.config.get("ckanext.governance.schema_url.allow_private"),
+            privacy=privacy if isinstance(privacy, PrivacyConfig) else False)
     except ChecksError as error:
         return {**result, "kind": "table", "valid": False, "blocking": True,
                 "message": str(error)}
-    return {**result, "kind": "table", "valid": report.valid, "blocking": not report.valid,
-            "report": report.to_dict()}
+    table = report.to_dict()
+    if isinstance(privacy, ChecksError):  # not run for want of a config: no pass
+        table.update(valid=False, privacy_status="error",
+                     privacy_error=f"the privacy configuration is invalid: {privacy}")
+    _identify(table["privacy"], resource.get("id"), staging.file_digest(path) or "missing")
+    return {**result, "kind": "table", "valid": table["valid"], "blocking": not table["valid"],
+            "report": table}
 
 
 def build_report(review: Review, content: dict[str, Any]) -> dict[str, Any]:
+    privacy = _privacy_settings()
     metadata_errors = check_metadata(content)
-    resources = [check_resource(review, r) for r in content.get("resources", [])]
-    blocking = len(metadata_errors) + sum(r["blocking"] for r in resources)
+    metadata = {"valid": not metadata_errors, "errors": metadata_errors,
+                **check_metadata_privacy(content, privacy)}
+    resources = [check_resource(review, r, privacy) for r in content.get("resources", [])]
+    findings = metadata["privacy"] + [
+        f for r in resources for f in (r.get("report") or {}).get("privacy", [])]
+    metadata_blocking = sum(f["severity"] == "block" for f in metadata["privacy"]) \
+        + (metadata["privacy_status"] == "error")
+    blocking = len(metadata_errors) + metadata_blocking + sum(r["blocking"] for r in resources)
     return {
         "valid": blocking == 0,
-        "metadata": {"valid": not metadata_errors, "errors": metadata_errors},
+        "metadata": metadata,
         "resources": resources,
         "summary": {
             "blocking": blocking,
@@ -101,5 +204,10 @@ def build_report(review: Review, content: dict[str, Any]) -> dict[str, Any]:
             "invalid_resources": sum(not r["valid"] for r in resources),
             "table_errors": sum(r["report"]["error_count"] for r in resources if "report" in r),
             "needs_confirmation": sum(r["kind"] in ("link", "file") for r in resources),
+            "privacy_blocking": sum(f["severity"] == "block" for f in findings),
+            "privacy_review": sum(f["severity"] == "review" for f in findings),
+            # metadata and resources whose privacy checks did not run (failed, or no table)
+            "privacy_not_run": (metadata["privacy_status"] != "ran") + sum(
+                (r.get("report") or {}).get("privacy_status") != "ran" for r in resources),
         },
     }

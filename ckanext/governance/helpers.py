@@ -2,11 +2,15 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, Optional
+
+from markupsafe import Markup
 
 import ckan.plugins.toolkit as tk
 
 from . import workflow
+from .workflow import N_
 
 # Bootstrap classes of each review state's badge.
 _STATE_BADGE_CLASSES = {
@@ -64,6 +68,9 @@ def governance_event_label(event: str) -> str:
         workflow.REQUEST_CHANGES: tk._("Changes requested"),
         workflow.REJECT: tk._("Rejected"),
         workflow.WITHDRAW: tk._("Withdrawn"),
+        workflow.FINDINGS_DISMISSED: tk._("Blocking findings dismissed"),
+        "finding_dismissed": tk._("Privacy finding dismissed as a false positive"),
+        "finding_revealed": tk._("Raw values of a privacy finding revealed"),
         "delete": tk._("Dataset deleted"),
     }
     return labels.get(event, event)
@@ -95,3 +102,81 @@ def governance_status(package_id: str) -> Optional[dict[str, Any]]:
 def governance_json(value: Any) -> str:
     """Pretty JSON for schemas and dialects shown in reports."""
     return json.dumps(value, indent=2, ensure_ascii=False, sort_keys=True)
+
+
+# What each privacy check finds, by its code: the engine's own messages are English only.
+_PRIVACY_CHECKS = {
+    "pii.email": N_("personal e-mail addresses"),
+    "pii.phone": N_("phone numbers of people"),
+    "pii.iban": N_("IBANs (bank accounts)"),
+    "pii.tax_id": N_("German tax identification numbers (Steuer-IdNr)"),
+    "pii.tax_number": N_("German tax numbers (Steuernummer)"),
+    "pii.vat_id": N_("VAT identification numbers"),
+    "pii.id_card": N_("German identity card numbers"),
+    "pii.passport": N_("German passport numbers"),
+    "pii.pension_insurance": N_("pension insurance numbers"),
+    "pii.health_insurance": N_("health insurance numbers"),
+    "pii.licence_plate": N_("German licence plates"),
+    "pii.credit_card": N_("credit card numbers"),
+    "pii.ip_address": N_("public IP addresses"),
+    "pii.date_of_birth": N_("dates of birth"),
+    "pii.person_name": N_("names of people"),
+    "pii.address": N_("street addresses with house numbers"),
+    "pii.special_category": N_("special categories of personal data (GDPR Art. 9: health, "
+                               "religion and the like)"),
+    "pii.pseudonym": N_("pseudonyms (hashes or ids per person) that may be linked back"),
+    "disclosure.k_anonymity": N_("quasi-identifiers that single out people (k-anonymity)"),
+    "disclosure.small_counts": N_("small counts that single out people"),
+    "geo.precision": N_("coordinates of people precise to about 10 m"),
+}
+
+
+def governance_privacy_check_label(check: str) -> str:
+    """What a privacy check finds, translated (``pii.email``: personal e-mail addresses)."""
+    return tk._(_PRIVACY_CHECKS[check]) if check in _PRIVACY_CHECKS else check
+
+
+def governance_metadata_field_label(field: str) -> str:
+    """The name of a metadata field a privacy finding names (``tags[0]``: Tag 1)."""
+    match = re.fullmatch(r"(tags|resources)\[(\d+)\](?:\.(name|description))?", field)
+    if match:
+        number = int(match.group(2)) + 1
+        if match.group(1) == "tags":
+            return tk._("Tag {number}").format(number=number)
+        if match.group(3) == "name":
+            return tk._("Name of resource {number}").format(number=number)
+        return tk._("Description of resource {number}").format(number=number)
+    return {"title": tk._("Title"), "notes": tk._("Description")}.get(field, field)
+
+
+def governance_finding_text(finding: dict[str, Any]) -> Markup:
+    """A privacy finding as a sentence in the user's language; column names, which come from
+    the file, are escaped."""
+    what = governance_privacy_check_label(finding.get("check", ""))
+    code = Markup("<code>{}</code>")
+    if finding.get("field"):
+        return Markup(tk._("The field {field} contains {what}.")).format(
+            field=code.format(governance_metadata_field_label(finding["field"])), what=what)
+    check = finding.get("check")
+    share = "{:.1f} %".format((finding.get("share") or 0) * 100)
+    if check == "disclosure.k_anonymity":
+        columns = Markup(", ").join(code.format(c) for c in finding.get("columns") or [])
+        return Markup(tk._(
+            "Only {k} rows share some combination of the quasi-identifiers {columns}: "
+            "{share} of the rows are in groups too small to hide a person.")).format(
+            k=finding.get("k", "?"), columns=columns, share=share)
+    column = code.format(finding.get("column") or ", ".join(finding.get("columns") or []))
+    if check == "disclosure.small_counts":
+        return Markup(tk._(
+            "Column {column} holds small counts that single out people ({share} of its "
+            "cells).")).format(column=column, share=share)
+    if check == "geo.precision":
+        return Markup(tk._(
+            "Column {column} locates people to about 10 m: round the coordinates.")).format(
+            column=column)
+    return Markup(tk._("Column {column} holds {what}.")).format(column=column, what=what)
+
+
+def governance_severity_label(severity: str) -> str:
+    """Blocking, or needs the steward's acknowledgement."""
+    return tk._("Blocking") if severity == "block" else tk._("Needs acknowledgement")

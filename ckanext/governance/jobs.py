@@ -7,7 +7,7 @@ import logging
 import ckan.plugins.toolkit as tk
 from ckan import model
 
-from . import check_run, notify, review, workflow
+from . import check_run, findings, notify, review, workflow
 from .model import CheckRun, Review, utcnow
 
 log = logging.getLogger(__name__)
@@ -48,8 +48,8 @@ def run_checks(run_id: str) -> None:
     model.repo.commit()
     try:
         report = check_run.build_report(current, content)
-    except Exception:
-        log.exception("check run %s failed", run_id)
+    except Exception as error:  # noqa: BLE001 - recorded as a run that could not check
+        check_run.log_failure("check run %s failed", run_id, error=error)
         report = {"valid": False, "error": "The checks could not run; see the worker log",
                   "summary": {"blocking": 1}}
         state = "error"
@@ -62,10 +62,13 @@ def run_checks(run_id: str) -> None:
         _finish_stale(run)
         return
     run.state, run.finished, run.report = state, utcnow(), report
-    event = workflow.CHECKS_PASSED if report["valid"] else workflow.CHECKS_FAILED_EVENT
-    review.transition(current, event, None, check_run=run.id,
-                      blocking=report.get("summary", {}).get("blocking", 0))
+    # Findings a steward dismissed for exactly this content (an unchanged file submitted
+    # again) block no more.
+    blocking = findings.open_blockers(current.package_id, report)
+    event = workflow.CHECKS_PASSED if blocking == 0 else workflow.CHECKS_FAILED_EVENT
+    review.transition(current, event, None, check_run=run.id, blocking=blocking)
     model.repo.commit()
+    log.debug("check run %s: %s, %d blocking", run_id, state, blocking)
 
 
 def _finish_stale(run: CheckRun) -> None:

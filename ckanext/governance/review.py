@@ -218,22 +218,32 @@ def submit(review: Review, actor: Optional[str]) -> CheckRun:
     return run
 
 
-def decide(review: Review, decision: str, actor: str, seen_hash: str,
-           reasons: list[str], comment: Optional[str]) -> Decision:
-    """Record a steward's decision on the version they saw; approval releases it."""
+def require_four_eyes(review: Review, actor: Optional[str]) -> None:
     if actor in {review.submitted_by, review.last_editor, *(review.editors or [])}:
         raise tk.NotAuthorized(tk._(
             "Four eyes: you submitted or last changed this content, so another steward "
             "has to decide on it."))
+
+
+def decide(review: Review, decision: str, actor: str, seen_hash: str,
+           reasons: list[str], comment: Optional[str],
+           acknowledged: Optional[list[str]] = None) -> Decision:
+    """Record a steward's decision on the version they saw; approval releases it, once every
+    blocking privacy finding is fixed or dismissed and every other one acknowledged."""
+    require_four_eyes(review, actor)
     current = fingerprint(review)
     if seen_hash != review.content_hash or current != review.content_hash:
         raise tk.ValidationError({"content_hash": [tk._(
             "The content changed since you opened it (you saw {seen}, it is now {now}). "
             "Please look at it again.").format(seen=seen_hash[:12], now=current[:12])]})
+    details: dict[str, Any] = {"reasons": reasons, "comment": comment or ""}
+    if decision == workflow.APPROVE:
+        from .findings import require_cleared  # findings builds on this module
+        details["acknowledged"] = require_cleared(review, acknowledged or [])
     decision_row = Decision(review_id=review.id, decision=decision, reasons=reasons,
                             comment=comment, content_hash=current, user_id=actor)
     model.Session.add(decision_row)
-    transition(review, decision, actor, reasons=reasons, comment=comment or "")
+    transition(review, decision, actor, **details)
     if decision == workflow.APPROVE:
         _release(review, actor)
     elif review.kind == "change":

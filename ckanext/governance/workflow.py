@@ -30,6 +30,9 @@ APPROVE = "approve"
 REQUEST_CHANGES = "request_changes"
 REJECT = "reject"
 WITHDRAW = "withdraw"
+# A steward dismissed the last blocking privacy finding of a failed run as a false positive,
+# and nothing else blocks: the run counts as passed and the review goes to the stewards.
+FINDINGS_DISMISSED = "findings_dismissed"
 
 # (state, event) -> next state. Anything not listed is refused.
 TRANSITIONS: dict[tuple[str, str], str] = {
@@ -38,6 +41,7 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     (CHANGES_REQUESTED, SUBMIT): CHECKING,
     (CHECKING, CHECKS_PASSED): IN_REVIEW,
     (CHECKING, CHECKS_FAILED_EVENT): CHECKS_FAILED,
+    (CHECKS_FAILED, FINDINGS_DISMISSED): IN_REVIEW,
     # Editing content that is being checked or reviewed invalidates both: back to draft.
     (CHECKING, EDIT): DRAFT,
     (IN_REVIEW, EDIT): DRAFT,

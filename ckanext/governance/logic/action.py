@@ -6,6 +6,7 @@ machine-readable (states, check reports, coded reasons).
 from __future__ import annotations
 
 import contextlib
+import copy
 from typing import Any, Optional
 
 import sqlalchemy as sa
@@ -15,18 +16,20 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.logic import validate
 
-from .. import audit, guard, jobs, review, workflow
+from .. import audit, findings, guard, jobs, review, workflow
 from ..model import CheckRun, Decision, Release, Review, Steward
 from ..stewards import steward_organization_ids
 from . import schema
 from . import chained, listing, pending, relationships
+from . import findings as finding_actions
 
 
 def get_actions() -> dict[str, Any]:
     actions = {name: function for name, function in globals().items()
                if name.startswith("governance_") and callable(function)}
-    return {**actions, **chained.CHAINED_ACTIONS, **listing.CHAINED_ACTIONS,
-            **pending.CHAINED_ACTIONS, **relationships.CHAINED_ACTIONS}
+    return {**actions, **finding_actions.ACTIONS, **chained.CHAINED_ACTIONS,
+            **listing.CHAINED_ACTIONS, **pending.CHAINED_ACTIONS,
+            **relationships.CHAINED_ACTIONS}
 
 
 def _iso(value) -> Optional[str]:
@@ -165,7 +168,8 @@ def _decide(context, data_dict, decision: str):
     actor = review.actor_id(context)
     with _rollback_on_failure():
         made = review.decide(current, decision, actor, data_dict["content_hash"],
-                             data_dict.get("reasons", []), data_dict.get("comment"))
+                             data_dict.get("reasons", []), data_dict.get("comment"),
+                             data_dict.get("acknowledged", []))
     model.repo.commit()
     jobs.enqueue_mail_submitter(made.id)
     return _status(context, data_dict["package_id"])
@@ -184,6 +188,9 @@ def governance_review_approve(context, data_dict):
     :type content_hash: string
     :param comment: optional note for the publisher
     :type comment: string
+    :param acknowledged: ids of the privacy findings of severity ``review`` the steward has
+        looked at: every one that was not dismissed must be listed
+    :type acknowledged: list of strings
     :returns: the dataset's governance status
     :rtype: dictionary
     """
@@ -327,7 +334,9 @@ def governance_report_show(context, data_dict):
     :type package_id: string
     :param run_id: id of a check run
     :type run_id: string
-    :returns: the run with its full report (metadata, per-resource table and privacy findings)
+    :returns: the run with its full report (metadata, per-resource table and privacy findings;
+        each finding with its ``id`` and ``dismissed``, and ``report.open``: the blocking
+        problems left and the ids of findings that still need a steward's acknowledgement)
     :rtype: dictionary
     """
     run = None
@@ -341,7 +350,9 @@ def governance_report_show(context, data_dict):
         raise tk.ObjectNotFound(tk._("No check run found"))
     package_id = model.Session.get(Review, run.review_id).package_id
     tk.check_access("governance_report_show", context, {"package_id": package_id})
-    return {"package_id": package_id, "review_id": run.review_id, **_run_dict(run, True)}
+    result = _run_dict(run, True)
+    result["report"] = findings.annotate(package_id, copy.deepcopy(run.report))
+    return {"package_id": package_id, "review_id": run.review_id, **result}
 
 
 @tk.side_effect_free

@@ -73,6 +73,16 @@ governance_review_request_changes = governance_review_approve
 governance_review_reject = governance_review_approve
 
 
+def governance_finding_dismiss(context, data_dict):
+    """Only stewards of the organization may dismiss a privacy finding."""
+    return governance_permission_review_package(context, data_dict)
+
+
+def governance_finding_reveal(context, data_dict):
+    """Only stewards of the organization may see the raw values behind a finding."""
+    return governance_permission_review_package(context, data_dict)
+
+
 @tk.auth_allow_anonymous_access
 def governance_status_show(context, data_dict):
     """Whoever can see the dataset sees its status; the open review only members see."""

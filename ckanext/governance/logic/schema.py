@@ -15,11 +15,14 @@ review_show = review_submit
 
 
 @validator_args
-def review_approve(not_empty, ignore_missing, unicode_safe, convert_package_name_or_id_to_id):
+def review_approve(not_empty, ignore_missing, unicode_safe, convert_package_name_or_id_to_id,
+                   governance_finding_ids):
     return {
         "package_id": [not_empty, unicode_safe, convert_package_name_or_id_to_id],
         "content_hash": [not_empty, unicode_safe],
         "comment": [ignore_missing, unicode_safe],
+        # ids of the review-severity privacy findings the steward has looked at
+        "acknowledged": [ignore_missing, governance_finding_ids],
     }
 
 
@@ -90,3 +93,20 @@ steward_delete = steward_create
 @validator_args
 def steward_list(not_empty, unicode_safe, convert_group_name_or_id_to_id):
     return {"organization_id": [not_empty, unicode_safe, convert_group_name_or_id_to_id]}
+
+
+@validator_args
+def finding_dismiss(not_empty, unicode_safe, convert_package_name_or_id_to_id):
+    return {
+        "package_id": [not_empty, unicode_safe, convert_package_name_or_id_to_id],
+        "finding_id": [not_empty, unicode_safe],
+        "reason": [not_empty, unicode_safe],
+    }
+
+
+@validator_args
+def finding_reveal(not_empty, unicode_safe, convert_package_name_or_id_to_id):
+    return {
+        "package_id": [not_empty, unicode_safe, convert_package_name_or_id_to_id],
+        "finding_id": [not_empty, unicode_safe],
+    }

@@ -25,3 +25,13 @@ def governance_review_state(value: Any, context) -> str:
     if value not in workflow.STATES:
         raise tk.Invalid(tk._("Unknown state: {state}").format(state=value))
     return value
+
+
+def governance_finding_ids(value: Any, context) -> list[str]:
+    """A list of privacy finding ids (a comma-separated string is accepted too)."""
+    if isinstance(value, str):
+        value = [item.strip() for item in value.split(",") if item.strip()]
+    if not isinstance(value, list) or not all(isinstance(item, str) and len(item) <= 64
+                                              for item in value):
+        raise tk.Invalid(tk._("Acknowledged findings must be a list of finding ids"))
+    return value

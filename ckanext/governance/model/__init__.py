@@ -127,3 +127,32 @@ class AuditEntry(tk.BaseModel):
     details = sa.Column(JSONB, nullable=False, default=dict)
     prev_hash = sa.Column(sa.UnicodeText, nullable=False)
     entry_hash = sa.Column(sa.UnicodeText, nullable=False, unique=True)
+
+
+class FindingDismissal(tk.BaseModel):
+    """A steward's statement that a privacy finding is a false positive, with a reason.
+
+    It holds for exactly the content it was made on: the finding's check, its column(s) or
+    metadata field, and the content hash of the file (or of the field's text). A changed file
+    gives findings with another hash, which are checked afresh.
+    """
+
+    __tablename__ = "governance_finding_dismissal"
+    id = sa.Column(sa.UnicodeText, primary_key=True, default=_uuid)
+    package_id = sa.Column(sa.UnicodeText, sa.ForeignKey("package.id", ondelete="CASCADE"),
+                           nullable=False, index=True)
+    review_id = sa.Column(sa.UnicodeText, sa.ForeignKey("governance_review.id", ondelete="CASCADE"),
+                          nullable=False)
+    check_run_id = sa.Column(sa.UnicodeText,
+                             sa.ForeignKey("governance_check_run.id", ondelete="CASCADE"),
+                             nullable=False)
+    # A hash of resource, check, column(s) or field and content hash (see findings.finding_id).
+    finding_id = sa.Column(sa.UnicodeText, nullable=False)
+    resource_id = sa.Column(sa.UnicodeText)  # None: a finding in the dataset's metadata
+    check = sa.Column(sa.UnicodeText, nullable=False)
+    columns = sa.Column(JSONB)
+    field = sa.Column(sa.UnicodeText)
+    content_hash = sa.Column(sa.UnicodeText, nullable=False)
+    reason = sa.Column(sa.UnicodeText, nullable=False)
+    user_id = sa.Column(sa.UnicodeText, nullable=False)
+    created = sa.Column(sa.DateTime, nullable=False, default=utcnow)

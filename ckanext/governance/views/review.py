@@ -10,7 +10,7 @@ from flask.views import MethodView
 import ckan.plugins.toolkit as tk
 from ckan.common import current_user, request
 
-from .. import workflow
+from .. import findings, workflow
 
 review = Blueprint("governance_review", __name__, url_prefix="/dataset/<id>/governance")
 
@@ -46,7 +46,9 @@ def _reviewable_dataset(id: str) -> dict[str, Any]:
 def _error_messages(error: tk.ValidationError) -> list[str]:
     labels = {"reasons": tk._("Reasons"), "comment": tk._("Comment"),
               "content_hash": tk._("Content"), "state": tk._("State"),
-              "package_id": tk._("Dataset")}
+              "package_id": tk._("Dataset"), "reason": tk._("Reason"),
+              "finding": tk._("Finding"), "privacy": tk._("Privacy findings"),
+              "acknowledged": tk._("Acknowledgement")}
     messages = []
     for field, errors in (error.error_dict or {}).items():
         for message in errors if isinstance(errors, list) else [errors]:
@@ -69,6 +71,8 @@ def _page_vars(pkg_dict: dict[str, Any], form: Optional[dict[str, Any]] = None) 
     report = None
     if run and run["state"] not in ("queued", "running"):
         report = tk.get_action("governance_report_show")(context, {"run_id": run["id"]})
+    may_steward = current is not None and tk.h.check_access(
+        "governance_finding_dismiss", {"package_id": package_id})
     events = current["allowed_events"] if current else [workflow.SUBMIT]
     may_submit = workflow.SUBMIT in events and not (current is None and status["released"]) \
         and tk.h.check_access("governance_review_submit", {"package_id": package_id})
@@ -84,7 +88,22 @@ def _page_vars(pkg_dict: dict[str, Any], form: Optional[dict[str, Any]] = None) 
         and tk.h.check_access("governance_review_withdraw", {"package_id": package_id}),
         "may_decide": current is not None and current["state"] == workflow.IN_REVIEW
         and tk.h.check_access("governance_review_approve", {"package_id": package_id}),
+        **finding_permissions(current, report, may_steward),
+        "acknowledge": [
+            {"resource": resource, "finding": finding}
+            for resource, finding in findings.iter_findings((report or {}).get("report") or {})
+            if finding["severity"] == "review" and not finding.get("dismissed")],
         "form": form or {},
+    }
+
+
+def finding_permissions(current: Optional[dict[str, Any]], report: Optional[dict[str, Any]],
+                        may_steward: bool) -> dict[str, bool]:
+    """Stewards work on the findings of the open review's latest finished run."""
+    latest = bool(report and current and report["content_hash"] == current["content_hash"])
+    return {
+        "may_dismiss": may_steward and latest and current["state"] in findings.DISMISSABLE_STATES,
+        "may_reveal": may_steward and latest and current["state"] not in workflow.CLOSED_STATES,
     }
 
 
@@ -99,7 +118,8 @@ class ReviewView(MethodView):
         pkg_dict = _reviewable_dataset(id)
         decision = request.form.get("decision", "")
         form = {"decision": decision, "comment": request.form.get("comment", "").strip(),
-                "reasons": request.form.getlist("reasons")}
+                "reasons": request.form.getlist("reasons"),
+                "acknowledged": request.form.getlist("acknowledged")}
         if decision not in DECISION_ACTIONS:
             tk.h.flash_error(tk._("Please choose a decision."))
             return self.get(id, form)
@@ -107,7 +127,9 @@ class ReviewView(MethodView):
                      "content_hash": request.form.get("content_hash", "")}
         if form["comment"]:
             data_dict["comment"] = form["comment"]
-        if decision != workflow.APPROVE:
+        if decision == workflow.APPROVE:
+            data_dict["acknowledged"] = form["acknowledged"]
+        else:
             data_dict["reasons"] = form["reasons"]
         try:
             tk.get_action(DECISION_ACTIONS[decision])(_context(), data_dict)
@@ -115,9 +137,12 @@ class ReviewView(MethodView):
             tk.h.flash_error(str(error) or tk._("You are not allowed to decide on this review."))
             return _redirect_to_review(pkg_dict)
         except tk.ValidationError as error:
-            for message in _error_messages(error):
+            errors = dict(error.error_dict or {})
+            # Shown next to its checkboxes; the rest at the top of the page.
+            form["errors"] = {"acknowledged": errors.pop("acknowledged", None) or []}
+            for message in _error_messages(tk.ValidationError(errors)) if errors else []:
                 tk.h.flash_error(message)
-            if "content_hash" in (error.error_dict or {}):
+            if "content_hash" in errors:
                 # The content changed: show the fresh version rather than the stale form.
                 return _redirect_to_review(pkg_dict)
             return self.get(id, form)
@@ -173,9 +198,17 @@ def resource_report(id: str, run_id: str, resource_id: str):
     code = request.args.get("code", "")
     errors = [error for error in table_report.get("errors", [])
               if not code or error.get("code") == code]
+    try:
+        current = tk.get_action("governance_review_show")(_context(),
+                                                          {"package_id": pkg_dict["id"]})
+    except tk.ObjectNotFound:
+        current = None
+    may_steward = tk.h.check_access("governance_finding_dismiss", {"package_id": pkg_dict["id"]})
+    latest = current is not None and (current["latest_check_run"] or {}).get("id") == run["id"]
     return tk.render("governance/resource_report.html", {
         "pkg_dict": pkg_dict, "run": run, "resource": resource, "table_report": table_report,
         "errors": errors, "code": code,
+        **finding_permissions(current if latest else None, run, may_steward),
     })
 
 
