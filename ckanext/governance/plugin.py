@@ -8,19 +8,28 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
+from . import http_guard
+from .logic import existence
 from .logic.action import get_actions
+from .logic.auth import get_auth_functions
 from .stewards import StewardLabels
 
 
+def _actions():
+    """Our actions, with the layer that hides what a user may not see outermost."""
+    return existence.hiding_actions(get_actions())
+
+
 @tk.blanket.config_declarations
-@tk.blanket.actions(get_actions)
-@tk.blanket.auth_functions
+@tk.blanket.actions(_actions)
+@tk.blanket.auth_functions(get_auth_functions)
 @tk.blanket.validators
 @tk.blanket.helpers
 @tk.blanket.blueprints
 @tk.blanket.cli
 class GovernancePlugin(StewardLabels, DefaultTranslation, p.SingletonPlugin):
     p.implements(p.IConfigurer)
+    p.implements(p.IMiddleware, inherit=True)
     p.implements(p.IPermissionLabels)
     p.implements(p.ITranslation)
 
@@ -28,3 +37,7 @@ class GovernancePlugin(StewardLabels, DefaultTranslation, p.SingletonPlugin):
     def update_config(self, config):
         tk.add_template_directory(config, "templates")
         tk.add_resource("assets", "governance")
+
+    # IMiddleware
+    def make_middleware(self, app, config):
+        return http_guard.install(app)

@@ -10,6 +10,7 @@ Nothing here imports CKAN; the CKAN side (jobs, actions, CLI mount) calls in.
 from .engine import validate_table
 from .errors import ChecksError
 from .report import CheckError, Report
-from .schema import SchemaSource, load_schema
+from .schema import SchemaReferenceError, SchemaSource, check_reference, load_schema
 
-__all__ = ["validate_table", "ChecksError", "load_schema", "SchemaSource", "Report", "CheckError"]
+__all__ = ["validate_table", "ChecksError", "load_schema", "check_reference", "SchemaReferenceError",
+           "SchemaSource", "Report", "CheckError"]

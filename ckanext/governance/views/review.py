@@ -11,6 +11,7 @@ import ckan.plugins.toolkit as tk
 from ckan.common import current_user, request
 
 from .. import workflow
+from ..http_guard import csrf_checked
 
 review = Blueprint("governance_review", __name__, url_prefix="/dataset/<id>/governance")
 
@@ -91,6 +92,8 @@ def _page_vars(pkg_dict: dict[str, Any], form: Optional[dict[str, Any]] = None) 
 class ReviewView(MethodView):
     """The review page; its form posts a steward's decision on the content the page showed."""
 
+    decorators = [csrf_checked]
+
     def get(self, id: str, form: Optional[dict[str, Any]] = None):
         pkg_dict = _reviewable_dataset(id)
         return tk.render("governance/review.html", _page_vars(pkg_dict, form))
@@ -143,12 +146,14 @@ def _publisher_action(id: str, action: str, success: str):
     return _redirect_to_review(pkg_dict)
 
 
+@csrf_checked
 def submit(id: str):
     return _publisher_action(id, "governance_review_submit", tk._(
         "Submitted: the checks are running; the stewards will review the dataset once they "
         "pass."))
 
 
+@csrf_checked
 def withdraw(id: str):
     return _publisher_action(id, "governance_review_withdraw",
                              tk._("The submission was withdrawn."))
