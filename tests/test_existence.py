@@ -26,7 +26,8 @@ pytestmark = pytest.mark.usefixtures("with_plugins")
 OUTSIDERS = ["anonymous", "other_member", "other_steward"]
 
 # Call shapes for every action. {N} name, {I} id, {R} resource id, {V} view id, {Q} id of a
-# resource pending in a change review, {T} tag, {C} check run id; {P} a released dataset,
+# resource pending in a change review, {T} tag, {C} check run id, {A} activity id; {P} a
+# released dataset,
 # {O} the outsider's organization, {U} the outsider.
 SHAPES = [
     {"id": "{N}", "package_id": "{N}", "resource_id": "{R}"},
@@ -63,6 +64,12 @@ SPECIAL_SHAPES = {
     "datastore_search_sql": [{"sql": 'SELECT * FROM "{R}"'}],
     "tag_show": [{"id": "{T}"}, {"id": "{T}", "include_datasets": True}],
     "governance_report_show": [{"run_id": "{C}"}],
+    "activity_show": [{"id": "{A}"}, {"id": "{A}", "include_data": True}],
+    "activity_data_show": [{"id": "{A}"}],
+    "activity_diff": [{"id": "{A}", "object_type": "package"}],
+    "file_owner_scan": [{"owner_id": "{I}", "owner_type": "package"},
+                        {"owner_id": "{R}", "owner_type": "resource"}],
+    "file_ownership_transfer": [{"id": "{I}", "owner_id": "{I}", "owner_type": "package"}],
 }
 # The few answers that cannot be equal: (action, shape) -> why.
 KNOWN_LIMITS = {
@@ -89,11 +96,14 @@ class Hidden:
                                                  view_type="datatables_view")
         world.submit_and_check(dataset["id"])
         run_id = world.review(dataset["id"])["latest_check_run"]["id"]
+        activity_id = publisher.action.package_activity_list(id=dataset["id"])[0]["id"]
         self.real = {"N": "geheimes-register", "I": dataset["id"], "R": resource["id"],
-                     "V": view["id"], "Q": pending["id"], "T": "nurintern", "C": run_id}
+                     "V": view["id"], "Q": pending["id"], "T": "nurintern", "C": run_id,
+                     "A": activity_id}
         self.fake = {"N": "geheimes-" + uuid.uuid4().hex[:8], "I": str(uuid.uuid4()),
                      "R": str(uuid.uuid4()), "V": str(uuid.uuid4()), "Q": str(uuid.uuid4()),
-                     "T": "nur" + uuid.uuid4().hex[:6], "C": str(uuid.uuid4())}
+                     "T": "nur" + uuid.uuid4().hex[:6], "C": str(uuid.uuid4()),
+                     "A": str(uuid.uuid4())}
         self.common = {"P": self.released["name"], "O": world.other_org["id"]}
 
     def fill(self, shape, values):
@@ -312,6 +322,9 @@ def test_listings_name_unreleased_datasets_to_insiders_only(app, world, viewer):
     status, filtered = _api(app, headers, "datastore_search", resource_id="_table_metadata",
                             filters={"name": hidden_resource})
     assert status == 200 and filtered["total"] == (1 if insider else 0)
+    by_get = app.get("/api/3/action/datastore_search", headers=headers, query_string={
+        "resource_id": "_table_metadata", "filters": json.dumps({"name": hidden_resource})})
+    assert by_get.json["result"]["total"] == (1 if insider else 0)
 
     assert _api(app, headers, "tag_show", id="offen")[0] == 200
     assert _api(app, headers, "tag_show", id="nurintern")[0] == (200 if insider else 404)

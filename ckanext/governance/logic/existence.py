@@ -39,7 +39,8 @@ from ckan import model
 from .. import workflow
 from ..model import CheckRun, Review
 
-DATASET, RESOURCE, TABLE, VIEW, CHECK_RUN = "dataset", "resource", "table", "view", "check_run"
+DATASET, RESOURCE, TABLE, VIEW = "dataset", "resource", "table", "view"
+ACTIVITY, CHECK_RUN = "activity", "check_run"
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 
 
@@ -109,6 +110,9 @@ LOOKUPS: dict[str, tuple[Optional[str], tuple[Lookup, ...]]] = {
     "resource_view_update": (None, _VIEW_ID + (Lookup("resource_id", RESOURCE),)),
     "resource_view_delete": (None, _VIEW_ID + (Lookup("resource_id", RESOURCE),)),
     "package_activity_list": ("activity", _ID),
+    "activity_show": ("activity", (Lookup("id", ACTIVITY),)),
+    "activity_data_show": ("activity", (Lookup("id", ACTIVITY),)),
+    "activity_diff": ("activity", (Lookup("id", ACTIVITY),)),
     "datastore_search": ("datastore", _TABLE),
     "datastore_info": ("datastore", _TABLE),
     "datastore_create": ("datastore", _TABLE + (Lookup("resource.package_id", DATASET),)),
@@ -130,11 +134,16 @@ LOOKUPS: dict[str, tuple[Optional[str], tuple[Lookup, ...]]] = {
 
 # Who may see what --------------------------------------------------------------------------
 
+_ASKING = "governance_visibility_check"
+
+
 def _auth_context(context, **objects) -> dict[str, Any]:
-    """A fresh context for the same user, as check_access would build it."""
+    """A fresh context for the same user, as check_access would build it, marked so that the
+    hiding auth functions answer it plainly."""
     user = context.get("user") or ""
     return {"model": model, "session": model.Session, "user": user,
-            "auth_user_obj": context.get("auth_user_obj") or model.User.get(user), **objects}
+            "auth_user_obj": context.get("auth_user_obj") or model.User.get(user),
+            _ASKING: True, **objects}
 
 
 def may_see_dataset(context, pkg: model.Package) -> bool:
@@ -189,6 +198,12 @@ def _hidden(context, kind: str, value: Any) -> bool:
     if kind == VIEW:
         view = model.ResourceView.get(value)
         return view is not None and bool(_resource_hidden(context, view.resource_id))
+    if kind == ACTIVITY:
+        from ckanext.activity.model import Activity
+        activity = model.Session.get(Activity, value)
+        return activity is not None and "package" in (activity.activity_type or "") and \
+            not authz.is_authorized_boolean("activity_show", _auth_context(context),
+                                            {"id": value})
     if kind == CHECK_RUN:
         run = model.Session.get(CheckRun, value)
         review = run and model.Session.get(Review, run.review_id)
@@ -198,8 +213,9 @@ def _hidden(context, kind: str, value: Any) -> bool:
 
 
 def _trusted(context) -> bool:
-    """Internal calls (ignore_auth) and sysadmins see everything."""
-    return bool(context.get("ignore_auth")) or authz.is_sysadmin(context.get("user"))
+    """Internal calls (ignore_auth), sysadmins and our own visibility checks pass."""
+    return bool(context.get("ignore_auth") or context.get(_ASKING)) or \
+        authz.is_sysadmin(context.get("user"))
 
 
 # References to nothing ----------------------------------------------------------------------
@@ -400,6 +416,11 @@ def _datastore_search(up_func, context, data_dict):
     if data_dict.get("resource_id") == "_table_metadata" and not _trusted(context):
         allowed = {"name": _visible_tables(context)}
         filters = data_dict.get("filters")
+        if isinstance(filters, str):  # the API's GET form; if it is no JSON, the DataStore
+            try:                        # refuses the $and below
+                filters = json.loads(filters)
+            except ValueError:
+                pass
         data_dict = {**data_dict, "filters": {"$and": [filters, allowed]} if filters
                      else allowed}
     return up_func(context, data_dict)
@@ -425,6 +446,9 @@ def _passthrough(name: str, provider: Optional[str]) -> Callable:
     action.chained_action = True
     if _side_effect_free(name, provider):
         action.side_effect_free = True
+    if provider is not None:
+        # CKAN exempts plugins' actions from its auth audit; the chain shows our flags only
+        action.auth_audit_exempt = True
     return action
 
 
@@ -433,6 +457,7 @@ def _then(outer: Callable, inner: Callable) -> Callable:
     @functools.wraps(inner)
     def action(up_func, context, data_dict):
         return outer(functools.partial(inner, up_func), context, data_dict)
+    action.__dict__.update(vars(outer))
     return action
 
 
@@ -440,8 +465,9 @@ def hiding_actions(actions: dict[str, Callable]) -> dict[str, Callable]:
     """The extension's actions with the hiding layer outermost, plus chained actions that put
     it in front of the core and plugin actions of ``LOOKUPS``, and the filtered listings."""
     result = dict(actions)
-    result["member_list"] = tk.chained_action(member_list)
-    result["tag_show"] = tk.chained_action(tag_show)
+    for name, listing in (("member_list", member_list), ("tag_show", tag_show)):
+        own = result.get(name)
+        result[name] = _then(listing, own) if own else tk.chained_action(listing)
     for name, (provider, lookups) in LOOKUPS.items():
         if not _provided(provider):
             continue
