@@ -36,8 +36,12 @@ SHAPES = [
     {"id": "{V}"},
     {"id": "{Q}", "resource_id": "{Q}"},
 ]
+# A new dataset with the unreleased one's name: names are unique, so this one answers
+# differently (see KNOWN_LIMITS).
+TAKEN_NAME = {"name": "{N}", "owner_org": "{O}", "title": "x"}
 # Actions whose reference sits elsewhere, or that need company to get as far as looking.
 SPECIAL_SHAPES = {
+    "package_create": [TAKEN_NAME],
     "package_relationship_create": [{"subject": "{N}", "object": "{P}", "type": "child_of"},
                                     {"subject": "{P}", "object": "{N}", "type": "child_of"}],
     "package_relationship_update": [{"subject": "{N}", "object": "{P}", "type": "child_of"}],
@@ -73,6 +77,8 @@ SPECIAL_SHAPES = {
 }
 # The few answers that cannot be equal: (action, shape) -> why.
 KNOWN_LIMITS = {
+    ("package_create", json.dumps(TAKEN_NAME)):
+        "dataset names are unique: a taken name is refused with 'That URL is already in use'",
 }
 
 
@@ -185,7 +191,8 @@ def _snapshot(world, hidden):
         "followers": admin.action.dataset_follower_count(id=hidden.real["I"]),
         "relationships": admin.action.package_relationships_list(id=hidden.real["I"]),
         "records": admin.action.datastore_search(resource_id=hidden.real["R"])["records"],
-        "groups": admin.action.member_list(id=world.other_org["id"], object_type="package"),
+        "in other groups": [m for m in admin.action.member_list(
+            id=world.other_org["id"], object_type="package") if m[0] == hidden.real["I"]],
     }
 
 
