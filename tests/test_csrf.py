@@ -212,6 +212,16 @@ def test_plain_downloads_stay_inline_without_sniffing(app, world):
     assert response.headers["X-Content-Type-Options"] == "nosniff"
 
 
+def test_uploaded_images_are_not_rendered_either(app, world):
+    organization = world.as_user(world.sysadmin).action.organization_patch(
+        id=world.org["id"], image_upload=_named_file(io.BytesIO(SVG), "wappen.svg"))
+    path = organization["image_display_url"].replace("http://test.ckan.net", "")
+    response = app.get(path)
+    assert response.status_code == 200 and response.get_data() == SVG
+    assert response.headers["Content-Disposition"].startswith("attachment")
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
 @pytest.mark.parametrize("mimetype, active", [
     ("text/html", True), ("image/svg+xml", True), ("application/xhtml+xml", True),
     ("text/xml", True), ("application/rss+xml", True), ("text/javascript", True),

@@ -31,7 +31,8 @@ from ckan.config.middleware.flask_app import csrf
 # does not take them for exemptions made at start-up.
 _exempted_for_tokens: set[str] = set()
 
-DOWNLOAD_ENDPOINTS = {"file.download", "file.trusted_download"}
+# Besides resource downloads: CKAN 2.12's file routes (group and user images among them)
+DOWNLOAD_ENDPOINTS = {"file.download", "file.trusted_download", "file.public_download"}
 ACTIVE_TYPES = {"text/html", "application/xhtml+xml", "image/svg+xml", "text/xml",
                 "application/xml", "text/xsl", "application/xslt+xml"}
 
@@ -92,8 +93,7 @@ class HttpGuard:
     @staticmethod
     def harden_download(response: flask.Response) -> flask.Response:
         endpoint = request.endpoint or ""
-        if not (endpoint.endswith("resource.download") or endpoint in DOWNLOAD_ENDPOINTS
-                or request.path.startswith("/uploads/")):
+        if not (endpoint.endswith("resource.download") or endpoint in DOWNLOAD_ENDPOINTS):
             return response
         response.headers["X-Content-Type-Options"] = "nosniff"
         if is_active(response.mimetype):
