@@ -166,10 +166,13 @@ def check_resource(review: Review, resource: dict[str, Any],
         return {**result, "kind": "file", "valid": True, "blocking": False,
                 "message": "Not a table: the steward has to confirm it"}
     try:
+        # The schema field is checked when the resource is written; checked again here, as
+        # the engine refuses paths: on the server they would name the server's own files.
         report = validate_table(
             path, schema=resource.get("schema") or None, format=fmt,
             registry_dir=tk.config.get("ckanext.governance.schema_registry") or None,
             allow_private_urls=tk.config.get("ckanext.governance.schema_url.allow_private"),
+            allow_local_files=False,
             privacy=privacy if isinstance(privacy, PrivacyConfig) else False)
     except ChecksError as error:
         return {**result, "kind": "table", "valid": False, "blocking": True,

@@ -8,16 +8,22 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
-from . import guard
+from . import guard, http_guard
+from .logic import existence, pending
 from .logic.action import get_actions
-from .logic import pending
+from .logic.auth import get_auth_functions
 from .logic.relationships import hide_unseen_relationships
 from .stewards import StewardLabels
 
 
+def _actions():
+    """Our actions, with the layer that hides what a user may not see outermost."""
+    return existence.hiding_actions(get_actions())
+
+
 @tk.blanket.config_declarations
-@tk.blanket.actions(get_actions)
-@tk.blanket.auth_functions
+@tk.blanket.actions(_actions)
+@tk.blanket.auth_functions(get_auth_functions)
 @tk.blanket.validators
 @tk.blanket.helpers
 @tk.blanket.blueprints
@@ -26,6 +32,7 @@ class GovernancePlugin(StewardLabels, DefaultTranslation, p.SingletonPlugin):
     p.implements(p.IConfigurer)
     p.implements(p.IConfigurable)
     p.implements(p.IPackageController, inherit=True)
+    p.implements(p.IMiddleware, inherit=True)
     p.implements(p.IPermissionLabels)
     p.implements(p.ITranslation)
 
@@ -45,3 +52,7 @@ class GovernancePlugin(StewardLabels, DefaultTranslation, p.SingletonPlugin):
 
     def before_dataset_view(self, pkg_dict):
         return pending.view_version(pkg_dict)
+
+    # IMiddleware
+    def make_middleware(self, app, config):
+        return http_guard.install(app)

@@ -68,11 +68,15 @@ def test_json_text():
     assert load_schema(json.dumps(VALID)).kind == "json"
 
 
-def test_file(tmp_path: Path):
+def test_file_only_when_local_files_are_allowed(tmp_path: Path):
     path = tmp_path / "s.json"
     path.write_text(json.dumps(VALID))
-    source = load_schema(str(path))
+    source = load_schema(str(path), allow_local_files=True)
     assert (source.kind, source.location) == ("file", str(path))
+    for reference in (str(path), path):
+        with pytest.raises(ChecksError, match="not allowed") as refused:
+            load_schema(reference)
+        assert "registry" in str(refused.value)
 
 
 def test_registry_names_and_default_folder():
@@ -113,7 +117,7 @@ def test_bad_schema_file(tmp_path: Path):
     path = tmp_path / "s.json"
     path.write_bytes(b"\x89PNG garbage")
     with pytest.raises(ChecksError, match="not valid JSON"):
-        load_schema(str(path))
+        load_schema(str(path), allow_local_files=True)
 
 
 def test_url_is_refused_on_loopback_by_default(server: str):

@@ -16,12 +16,15 @@ from .errors import ChecksError
 _LAZY = {
     "validate_table": ".engine",
     "load_schema": ".schema",
+    "check_reference": ".schema",
+    "SchemaReferenceError": ".schema",
     "SchemaSource": ".schema",
     "Report": ".report",
     "CheckError": ".report",
 }
 
-__all__ = ["validate_table", "ChecksError", "load_schema", "SchemaSource", "Report", "CheckError"]
+__all__ = ["validate_table", "ChecksError", "load_schema", "check_reference", "SchemaReferenceError",
+           "SchemaSource", "Report", "CheckError"]
 
 
 def __getattr__(name: str):

@@ -163,6 +163,7 @@ def check_command(
             format=table_format,
             registry_dir=registry,
             allow_private_urls=allow_private_urls,
+            allow_local_files=True,
             privacy=privacy,
             progress=_progress_printer(sys.stderr, tty) if show_progress else None,
             error_limit=max_errors,

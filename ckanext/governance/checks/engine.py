@@ -34,6 +34,7 @@ def validate_table(
     format: Optional[str] = None,
     registry_dir: Union[str, Path, None] = None,
     allow_private_urls: bool = False,
+    allow_local_files: bool = False,
     privacy: Union[bool, PrivacyConfig] = True,
     progress: Optional[Callable[[int, int], None]] = None,
     error_limit: int = DEFAULT_ERROR_LIMIT,
@@ -41,7 +42,10 @@ def validate_table(
     """Check a CSV, TSV, XLSX or JSON table against a Table Schema.
 
     :param schema: None (infer one and suggest it), a dict, JSON text, an
-        http(s) URL, a JSON file path or a registry name.
+        http(s) URL, a registry name, or a JSON file path if `allow_local_files`.
+    :param allow_local_files: read schema files named by path (the offline
+        CLI on the user's machine); off on a server, where the path would name
+        the server's files.
     :param privacy: run the privacy checks (True: with the default config, or with this
         PrivacyConfig) or skip them (False); ``report.privacy_status`` says which happened.
     :param progress: called with (bytes read, total bytes) on long files.
@@ -52,7 +56,8 @@ def validate_table(
     started = time.perf_counter()
     source: Optional[SchemaSource] = None
     if schema is not None:
-        source = load_schema(schema, registry_dir=registry_dir, allow_private_urls=allow_private_urls)
+        source = load_schema(schema, registry_dir=registry_dir, allow_private_urls=allow_private_urls,
+                             allow_local_files=allow_local_files)
     try:
         report = _validate(str(path), source, format, privacy, progress, error_limit, allow_arrow=True)
     except ArrowGaveUp:  # e.g. a cell longer than pyarrow's block: the csv module reads it

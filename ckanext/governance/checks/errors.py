@@ -9,6 +9,7 @@ ERROR_CODES = {
     "unreadable-input": "the input cannot be read as its format: binary, undecodable, or broken CSV, XLSX or JSON",
     "input-refused": "the input is refused for safety, e.g. an XLSX archive that would expand too far",
     "schema-not-found": "the schema is neither JSON text, an http(s) URL, a readable file nor a registry name",
+    "schema-reference-refused": "the schema reference is not allowed: a local path where files are not read (a server), or no registry name, http(s) URL or JSON",
     "schema-invalid": "the schema is not valid JSON, not a valid Table Schema, or uses an unsupported feature",
     "schema-url-refused": "the schema URL is refused: not http(s), a non-public address, or too large",
     "schema-url-unavailable": "the schema URL could not be fetched: name resolution, connection, HTTP status, timeout",

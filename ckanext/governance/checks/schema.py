@@ -1,4 +1,5 @@
-"""Loading Table Schemas: inline, JSON text, file, registry name or URL.
+"""Loading Table Schemas: inline, JSON text, registry name or URL (and, for the
+offline CLI only, a local file).
 
 frictionless checks the descriptor itself; this module only finds and fetches
 it. URL fetching refuses non-public addresses (checked for every redirect hop,
@@ -64,53 +65,103 @@ def registry_names(directory: Union[str, Path, None] = None) -> List[str]:
     return sorted(path.stem for path in folder.glob("*.json"))
 
 
+class SchemaReferenceError(ChecksError):
+    """A schema reference of a form that is not allowed. `reason`: "not-allowed" (a path or
+    anything else that is no name, URL or JSON), "scheme" (a URL scheme other than http(s)),
+    "unknown-name" (not in the registry; `known` lists the registry's names)."""
+
+    CODES = {"not-allowed": "schema-reference-refused", "scheme": "schema-url-refused",
+             "unknown-name": "schema-not-found"}
+
+    def __init__(self, message: str, reason: str, value: str, known: Optional[List[str]] = None):
+        super().__init__(message, self.CODES[reason])
+        self.reason, self.value, self.known = reason, value, known or []
+
+
+def _is_url(text: str) -> bool:
+    return urlsplit(text).scheme.lower() in ("http", "https")
+
+
+def check_reference(
+    source: Union[Dict[str, Any], str, Path],
+    *,
+    registry_dir: Union[str, Path, None] = None,
+    allow_local_files: bool = False,
+) -> str:
+    """The kind of Table Schema reference `source` is ("inline", "json", "url", "registry" or
+    "file"), found without reading a file or fetching a URL; ChecksError for a reference that is
+    not allowed. Local files only with `allow_local_files` (the offline CLI on the user's own
+    machine): on a server they are the server's files, so the answer names no path."""
+    if isinstance(source, dict):
+        return "inline"
+    if isinstance(source, Path):
+        if allow_local_files:
+            return "file"
+        raise SchemaReferenceError(_NOT_ALLOWED.format(value=str(source)), "not-allowed",
+                                   str(source))
+    if not isinstance(source, str):
+        raise ChecksError(f"unsupported schema value of type {type(source).__name__}",
+                          "schema-invalid")
+    text = source.strip()
+    if text.startswith(("{", "[")):
+        return "json"
+    if _is_url(text):
+        return "url"
+    scheme = urlsplit(text).scheme.lower()
+    if len(scheme) > 1 and "://" in text:
+        raise SchemaReferenceError(f"schema URL scheme {scheme!r} is not allowed: use http or "
+                                   "https", "scheme", text)
+    if allow_local_files and os.path.isfile(text):
+        return "file"
+    if not REGISTRY_NAME.match(text):
+        raise SchemaReferenceError(_NOT_ALLOWED.format(value=text), "not-allowed", text)
+    if not (resolve_registry_dir(registry_dir) / f"{text}.json").is_file():
+        known = registry_names(registry_dir)
+        raise SchemaReferenceError(
+            f"schema {text!r} is not a name in the schema registry (known names: "
+            f"{', '.join(known) or 'none'})", "unknown-name", text, known)
+    return "registry"
+
+
+_NOT_ALLOWED = ("schema {value!r} is not allowed: give the name of a schema in the schema "
+                "registry, an http(s) URL or the Table Schema itself as JSON")
+
+
 def load_schema(
     source: Union[Dict[str, Any], str, Path],
     *,
     registry_dir: Union[str, Path, None] = None,
     allow_private_urls: bool = False,
+    allow_local_files: bool = False,
     timeout: float = DEFAULT_TIMEOUT,
     max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> SchemaSource:
-    """Find, fetch and check a Table Schema; raise ChecksError with a readable reason."""
-    if isinstance(source, dict):
+    """Find, fetch and check a Table Schema; raise ChecksError with a readable reason.
+    Local schema files are read only with `allow_local_files` (see check_reference)."""
+    kind = check_reference(source, registry_dir=registry_dir,
+                           allow_local_files=allow_local_files)
+    if kind == "inline":
         return SchemaSource(_checked(source, "the inline schema"), "inline")
-    if isinstance(source, Path):
-        return _from_file(source, "file")
-    if not isinstance(source, str):
-        raise ChecksError(f"unsupported schema value of type {type(source).__name__}", "schema-invalid")
+    if kind == "file":
+        return _from_file(Path(source), "file", what=f"schema file {source}")
     text = source.strip()
-    if text.startswith(("{", "[")):
+    if kind == "json":
         return SchemaSource(_checked(_parse_json(text, "the schema text"), "the schema text"), "json")
-    scheme = urlsplit(text).scheme.lower()
-    if scheme in ("http", "https"):
+    if kind == "url":
         body = fetch_url(text, timeout=timeout, max_bytes=max_bytes, allow_private=allow_private_urls)
         descriptor = _parse_json(body.decode("utf-8", errors="replace"), f"the schema at {text}")
         return SchemaSource(_checked(descriptor, f"the schema at {text}"), "url", text)
-    if len(scheme) > 1 and "://" in text:
-        raise ChecksError(f"schema URL scheme {scheme!r} is not allowed: use http or https", "schema-url-refused")
-    if os.path.isfile(text):
-        return _from_file(Path(text), "file")
-    folder = resolve_registry_dir(registry_dir)
-    if REGISTRY_NAME.match(text):
-        candidate = folder / f"{text}.json"
-        if candidate.is_file():
-            return _from_file(candidate, "registry", location=text)
-    names = ", ".join(registry_names(folder)) or "none"
-    raise ChecksError(
-        f"schema {text!r} is neither a JSON text, an http(s) URL, a file, "
-        f"nor a name in the schema registry {folder} (known names: {names})",
-        "schema-not-found",
-    )
+    path = resolve_registry_dir(registry_dir) / f"{text}.json"
+    return _from_file(path, "registry", what=f"registry schema {text!r}", location=text)
 
 
-def _from_file(path: Path, kind: str, location: Optional[str] = None) -> SchemaSource:
+def _from_file(path: Path, kind: str, what: str, location: Optional[str] = None) -> SchemaSource:
     try:
         raw = path.read_bytes()
     except OSError as error:
-        raise ChecksError(f"cannot read schema file {path}: {error.strerror}", "schema-not-found") from None
-    descriptor = _parse_json(raw.decode("utf-8", errors="replace"), f"schema file {path}")
-    return SchemaSource(_checked(descriptor, f"schema file {path}"), kind, location or str(path))
+        raise ChecksError(f"cannot read {what}: {error.strerror}", "schema-not-found") from None
+    descriptor = _parse_json(raw.decode("utf-8", errors="replace"), what)
+    return SchemaSource(_checked(descriptor, what), kind, location or str(path))
 
 
 def _parse_json(text: str, what: str) -> Any:

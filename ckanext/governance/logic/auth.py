@@ -8,6 +8,15 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 
 from ..stewards import is_steward, steward_organization_ids
+from . import existence
+
+
+def get_auth_functions() -> dict:
+    """One auth function per governance action, plus the chained core ones: package_show's
+    below and those that make what a user may not see look missing (existence.py)."""
+    own = {name: function for name, function in globals().items()
+           if name.startswith("governance_") and callable(function)}
+    return {**own, "package_show": package_show, **existence.hiding_auth_functions()}
 
 
 def _user(context) -> Optional[model.User]:
@@ -46,12 +55,17 @@ def governance_permission_read_review(context, data_dict):
 
 
 def governance_permission_manage_stewards(context, data_dict):
-    """Only admins of the organization (and sysadmins) may name its stewards."""
+    """Sysadmins name stewards; organization admins too if the portal lets them
+    (``ckanext.governance.org_admins_manage_stewards``). By default they may not: wherever
+    users can create organizations, anyone could otherwise make a second account the steward
+    of their own organization and approve their own data."""
+    if not tk.config.get("ckanext.governance.org_admins_manage_stewards"):
+        return _result(False, tk._("Only sysadmins can name stewards"))
     user = _user(context)
     organization = model.Group.get(data_dict.get("organization_id") or "")
     allowed = user is not None and organization is not None and \
         authz.has_user_permission_for_group_or_org(organization.id, user.name, "admin")
-    return _result(allowed, tk._("Only organization admins can manage stewards"))
+    return _result(allowed, tk._("Only sysadmins and organization admins can name stewards"))
 
 
 # Action auth --------------------------------------------------------------------------------
@@ -116,7 +130,7 @@ def governance_audit_export(context, data_dict):
 
 
 def governance_steward_create(context, data_dict):
-    """Only admins of the organization may add stewards."""
+    """Only sysadmins (and, if the portal allows it, the organization's admins) add stewards."""
     return governance_permission_manage_stewards(context, data_dict)
 
 

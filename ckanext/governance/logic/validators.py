@@ -6,6 +6,7 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 
 from .. import workflow
+from ..checks import SchemaReferenceError, check_reference
 
 
 def governance_reason_codes(value: Any, context) -> list[str]:
@@ -34,4 +35,23 @@ def governance_finding_ids(value: Any, context) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(item, str) and len(item) <= 64
                                               for item in value):
         raise tk.Invalid(tk._("Acknowledged findings must be a list of finding ids"))
+    return value
+
+
+def governance_table_schema(value: Any, context) -> Any:
+    """A resource's Table Schema: a name from the schema registry, an http(s) URL or the schema
+    itself as JSON; never a file on the server (the check run would read it)."""
+    if not value:
+        return value
+    try:
+        check_reference(value, registry_dir=tk.config.get("ckanext.governance.schema_registry")
+                        or None)
+    except SchemaReferenceError as error:
+        if error.reason == "unknown-name":
+            raise tk.Invalid(tk._("There is no Table Schema named \"{name}\" in the schema "
+                                  "registry. Known names: {known}").format(
+                name=error.value, known=", ".join(error.known) or "-"))
+        raise tk.Invalid(tk._("Give the name of a Table Schema from the schema registry, an "
+                              "http(s) URL or the Table Schema itself as JSON; files on the "
+                              "server cannot be used."))
     return value

@@ -1,4 +1,5 @@
-"""The stewards page of an organization: its admins list, add and remove stewards."""
+"""The stewards page of an organization: who may name stewards (sysadmins; organization admins
+if the portal allows it) adds and removes them; the organization's admins see who they are."""
 from __future__ import annotations
 
 from typing import Any
@@ -9,6 +10,7 @@ from flask.views import MethodView
 import ckan.plugins.toolkit as tk
 from ckan.common import current_user, request
 
+
 stewards = Blueprint("governance_stewards", __name__)
 
 
@@ -16,19 +18,24 @@ def _context() -> dict[str, Any]:
     return {"user": current_user.name, "auth_user_obj": current_user}
 
 
-def _managed_organization(id: str) -> dict[str, Any]:
-    """The organization, if the user may manage its stewards."""
+def _organization(id: str) -> dict[str, Any]:
     context = _context()
     try:
-        organization = tk.get_action("organization_show")(
+        return tk.get_action("organization_show")(
             context, {"id": id, "include_datasets": False, "include_users": False})
     except (tk.ObjectNotFound, tk.NotAuthorized):
         return tk.abort(404, tk._("Organization not found"))
-    try:
-        tk.check_access("governance_steward_create", context,
-                        {"organization_id": organization["id"]})
-    except tk.NotAuthorized:
-        return tk.abort(403, tk._("Only organization admins can manage stewards"))
+
+
+def _may_manage(organization: dict[str, Any]) -> bool:
+    return tk.h.check_access("governance_steward_create", {"organization_id": organization["id"]})
+
+
+def _managed_organization(id: str) -> dict[str, Any]:
+    """The organization, if the user may name its stewards."""
+    organization = _organization(id)
+    if not _may_manage(organization):
+        return tk.abort(403, tk._("You may not name the stewards of this organization."))
     return organization
 
 
@@ -36,12 +43,17 @@ class StewardsView(MethodView):
     """List the organization's stewards; the forms add one by user name or remove one."""
 
     def get(self, id: str):
-        organization = _managed_organization(id)
+        """Who may name stewards sees the forms; the organization's admins see the list."""
+        organization = _organization(id)
+        may_manage = _may_manage(organization)
+        if not may_manage and not tk.h.check_access("organization_update",
+                                                    {"id": organization["id"]}):
+            return tk.abort(403, tk._("You may not name the stewards of this organization."))
         steward_list = tk.get_action("governance_steward_list")(
             _context(), {"organization_id": organization["id"]})
         return tk.render("governance/stewards.html", {
             "group_dict": organization, "group_type": organization["type"],
-            "stewards": steward_list,
+            "stewards": steward_list, "may_manage": may_manage,
         })
 
     def post(self, id: str):
