@@ -241,6 +241,14 @@ class Server:
             time.sleep(0.5)
         raise SystemExit(f"the {self.app} server did not answer in {seconds:.0f} s")
 
+    def cpu_seconds(self) -> float:
+        """CPU time the server's threads have used so far (schedstat: nanoseconds, unlike
+        the 10 ms ticks of /proc/<pid>/stat)."""
+        total = 0
+        for task in Path(f"/proc/{self.process.pid}/task").iterdir():
+            total += int((task / "schedstat").read_text().split()[0])
+        return total / 1e9
+
     def memory(self) -> dict[str, float]:
         """Resident memory now and at its peak (VmRSS, VmHWM), MB."""
         values = {}
@@ -331,6 +339,7 @@ def _result(body: bytes) -> Any:
 @dataclass
 class Measurement:
     seconds: dict[str, list[float]] = field(default_factory=lambda: {a: [] for a in APPS})
+    cpu: dict[str, list[float]] = field(default_factory=lambda: {a: [] for a in APPS})
     wrong: set[str] = field(default_factory=set)    # paths whose answers broke the expectation
     hidden: set[str] = field(default_factory=set)   # what the governance portal left out
 
@@ -358,12 +367,15 @@ def measure(servers: dict[str, Server], endpoints: list[Endpoint], rounds: int,
             path = endpoint.path(number)
             answers = {}
             for app in (order if offset % 2 == 0 else order[::-1]):
+                cpu_before = servers[app].cpu_seconds()
                 status, body, seconds = get(servers[app].port, path)
+                cpu = servers[app].cpu_seconds() - cpu_before
                 if status != 200:
                     raise SystemExit(f"{app} answered {status} to {path}: {body[:300]!r}")
                 answers[app] = body
                 if number >= warmup:
                     results[endpoint.name].seconds[app].append(seconds)
+                    results[endpoint.name].cpu[app].append(cpu)
             _check_answers(endpoint, path, answers, results[endpoint.name])
         if (number + 1) % 25 == 0:
             log(f"  round {number + 1}/{total}" + (" (warm-up)" if number < warmup else ""))
@@ -409,6 +421,10 @@ def summarise(endpoints: list[Endpoint], results: dict[str, Measurement]) -> lis
             "median_ratio": statistics.median(gov) / statistics.median(plain),
             "median_ratio_95": [low, high],
             "p90_ratio": _percentile(gov, 0.9) / _percentile(plain, 0.9),
+            "governance_cpu_ms": statistics.median(measurement.cpu["governance"]) * 1000,
+            "plain_cpu_ms": statistics.median(measurement.cpu["plain"]) * 1000,
+            "cpu_ratio": statistics.median(measurement.cpu["governance"])
+            / statistics.median(measurement.cpu["plain"]),
             "answer": endpoint.answer,
             "wrong_answers": sorted(measurement.wrong),
             "hidden": sorted(measurement.hidden),
@@ -418,8 +434,9 @@ def summarise(endpoints: list[Endpoint], results: dict[str, Measurement]) -> lis
 
 def report(rows: list[dict[str, Any]], memory: dict[str, dict[str, float]]) -> str:
     lines = ["| endpoint | governance median | plain median | ratio (95% interval) "
-             "| governance p90 | plain p90 | p90 ratio | answers |",
-             "|---|---|---|---|---|---|---|---|"]
+             "| governance p90 | plain p90 | p90 ratio | server CPU, median | CPU ratio "
+             "| answers |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
     for row in rows:
         low, high = row["median_ratio_95"]
         if row["wrong_answers"]:
@@ -433,7 +450,9 @@ def report(rows: list[dict[str, Any]], memory: dict[str, dict[str, float]]) -> s
             f"| {row['plain_median_ms']:.1f} ms "
             f"| **{row['median_ratio']:.3f}** ({low:.3f}–{high:.3f}) "
             f"| {row['governance_p90_ms']:.1f} ms | {row['plain_p90_ms']:.1f} ms "
-            f"| {row['p90_ratio']:.3f} | {same} |")
+            f"| {row['p90_ratio']:.3f} "
+            f"| {row['governance_cpu_ms']:.1f} / {row['plain_cpu_ms']:.1f} ms "
+            f"| {row['cpu_ratio']:.3f} | {same} |")
     lines.append("")
     for app in APPS:
         lines.append(f"{app} server: {memory[app]['VmRSS']:.0f} MB resident "
