@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 VENV ?= $(CURDIR)/.venv
 
-.PHONY: dev test install services stop status bench
+.PHONY: dev test install services stop status bench bench-reads
 
 ## Install what is missing, start the services, migrate, load demo data, serve CKAN and a worker.
 dev: install services
@@ -28,3 +28,8 @@ status:
 ## Benchmarks of the checks engine against frictionless-py (see benchmarks/README.md).
 bench: install
 	$(VENV)/bin/python -m benchmarks.run $(BENCH_ARGS)
+
+## The extension's cost on public reads: two portals, with and without the plugin, over one
+## catalogue of 10,000 datasets (built once into ckan_bench; see benchmarks/README.md).
+bench-reads: install services
+	$(VENV)/bin/python -m benchmarks.public_reads $(BENCH_ARGS)

@@ -5,6 +5,7 @@ import json
 import re
 from typing import Any, Optional
 
+import flask
 from markupsafe import Markup
 
 import ckan.plugins.toolkit as tk
@@ -90,13 +91,19 @@ def governance_status(package_id: str) -> Optional[dict[str, Any]]:
     """The dataset's governance status as the current user may see it, or None.
 
     Everybody who can see the dataset learns when it was released; members and stewards
-    also get the open review (``status.review``).
+    also get the open review (``status.review``). A dataset page asks twice (sidebar and
+    banner): the answer is kept for the rest of the request.
     """
-    context = {"user": tk.current_user.name if tk.current_user else ""}
-    try:
-        return tk.get_action("governance_status_show")(context, {"package_id": package_id})
-    except (tk.NotAuthorized, tk.ObjectNotFound, tk.ValidationError):
-        return None
+    user = tk.current_user.name if tk.current_user else ""
+    answers = flask.request.environ.setdefault("governance.status", {}) \
+        if flask.has_request_context() else {}
+    if (package_id, user) not in answers:
+        try:
+            answers[package_id, user] = tk.get_action("governance_status_show")(
+                {"user": user}, {"package_id": package_id})
+        except (tk.NotAuthorized, tk.ObjectNotFound, tk.ValidationError):
+            answers[package_id, user] = None
+    return answers[package_id, user]
 
 
 def governance_json(value: Any) -> str:
