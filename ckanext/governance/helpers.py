@@ -95,3 +95,19 @@ def governance_status(package_id: str) -> Optional[dict[str, Any]]:
 def governance_json(value: Any) -> str:
     """Pretty JSON for schemas and dialects shown in reports."""
     return json.dumps(value, indent=2, ensure_ascii=False, sort_keys=True)
+
+
+def governance_delivery_state_label(state: str) -> str:
+    """The human name of a webhook delivery's state, translated."""
+    labels = {"pending": tk._("Waiting"), "delivered": tk._("Delivered"),
+              "failed": tk._("Failed")}
+    return labels.get(state, state)
+
+
+def governance_review_record(package_id: str) -> Optional[dict[str, Any]]:
+    """The public review record of a released dataset (as ``review-record.json`` has it), or
+    None for a dataset without a release in force."""
+    try:
+        return tk.get_action("governance_review_record_show")({"user": ""}, {"id": package_id})
+    except tk.ObjectNotFound:
+        return None

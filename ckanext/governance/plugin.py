@@ -8,7 +8,7 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
-from . import guard
+from . import guard, subscriptions
 from .logic.action import get_actions
 from .logic.relationships import hide_unseen_relationships
 from .stewards import StewardLabels
@@ -27,6 +27,7 @@ class GovernancePlugin(StewardLabels, DefaultTranslation, p.SingletonPlugin):
     p.implements(p.IPackageController, inherit=True)
     p.implements(p.IPermissionLabels)
     p.implements(p.ITranslation)
+    p.implements(p.ISignal)
 
     # IConfigurer
     def update_config(self, config):
@@ -41,3 +42,7 @@ class GovernancePlugin(StewardLabels, DefaultTranslation, p.SingletonPlugin):
     # IPackageController
     def after_dataset_show(self, context, pkg_dict):
         hide_unseen_relationships(context, pkg_dict)
+
+    # ISignal
+    def get_signal_subscriptions(self):
+        return subscriptions.get_subscriptions()

@@ -1,7 +1,9 @@
 """Blueprints of the extension, one module per concern; blanket collects them from here."""
 from .audit import audit_export
+from .public import public
 from .queue import queue
 from .review import review
 from .stewards import stewards
+from .webhooks import webhooks
 
-__all__ = ["audit_export", "queue", "review", "stewards"]
+__all__ = ["audit_export", "public", "queue", "review", "stewards", "webhooks"]
