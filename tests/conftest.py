@@ -4,12 +4,14 @@ import email
 import email.policy
 import os
 import socket
+import threading
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
 import ckan.plugins.toolkit as tk
+from werkzeug.serving import make_server
 
 
 def _service_addresses():
@@ -39,6 +41,27 @@ def clean_db(with_plugins, reset_db, migrate_db_for):
     reset_db()
     migrate_db_for("activity")
     migrate_db_for("governance")
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def live_server(ckan_config, make_app, monkeypatch):
+    """CKAN on 127.0.0.1 in a thread, with CSRF protection on as in production."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    monkeypatch.setitem(ckan_config, "ckan.site_url", url)
+    monkeypatch.setitem(ckan_config, "WTF_CSRF_ENABLED", True)
+    server = make_server("127.0.0.1", port, make_app().app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield url
+    server.shutdown()
+    thread.join()
 
 
 @pytest.fixture

@@ -4,13 +4,10 @@ against a live CKAN served from the test configuration. Saves screenshots to doc
 Needs /usr/bin/chromium: without it the test fails, it does not skip.
 """
 import io
-import socket
-import threading
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
-from werkzeug.serving import make_server
 
 from conftest import CLEAN_CSV, COMPLETE_METADATA, _named_file
 
@@ -26,27 +23,6 @@ BROKEN_CSV = (b"id,sensor_id,measured_at,fill_level,battery,status,lid_open,dist
               b"1,MZ-WB-00001,2026-11-01T06:15:00Z,63.5,88,ok,false,Altstadt,\n"
               b"2,MZ-WB-2,gestern,140,71,voll,true,Neustadt,\n"
               b"2,MZ-WB-00003,2026-11-01T07:00:00Z,12,90,ok,false,Oberstadt,\n")
-
-
-def _free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture
-def live_server(ckan_config, make_app, monkeypatch):
-    """CKAN on 127.0.0.1 in a thread, with CSRF protection on as in production."""
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    monkeypatch.setitem(ckan_config, "ckan.site_url", url)
-    monkeypatch.setitem(ckan_config, "WTF_CSRF_ENABLED", True)
-    server = make_server("127.0.0.1", port, make_app().app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield url
-    server.shutdown()
-    thread.join()
 
 
 @pytest.fixture
