@@ -61,7 +61,7 @@ def dcat_dataset_show(up_func, context, data_dict):
     try:
         return up_func(context, data_dict)
     except tk.NotAuthorized:
-        raise tk.ObjectNotFound(tk._("Dataset not found"))
+        raise tk.ObjectNotFound()  # what package_show raises for a missing id
 
 
 def get_actions() -> dict:
