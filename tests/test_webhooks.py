@@ -348,8 +348,10 @@ def test_the_webhooks_page(app, world, org_admin, receiver):
     page = app.get("/organization/webhooks/stadt-mainz", headers=headers)
     assert page.status_code == 200 and "Add webhook" in page.get_data(as_text=True)
 
-    added = app.post("/organization/webhooks/stadt-mainz", headers=headers,
-                     data={"action": "add", "url": receiver.url}).get_data(as_text=True)
+    answer = app.post("/organization/webhooks/stadt-mainz", headers=headers,
+                      data={"action": "add", "url": receiver.url})
+    assert "no-store" in answer.headers["Cache-Control"]
+    added = answer.get_data(as_text=True)
     [hook] = world.as_user(org_admin).action.governance_webhook_list(
         organization_id=world.org["id"])
     secret = model.Session.get(Webhook, hook["id"]).secret

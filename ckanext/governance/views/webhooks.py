@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from flask import Blueprint
+from flask import Blueprint, make_response
 from flask.views import MethodView
 
 import ckan.plugins.toolkit as tk
@@ -67,8 +67,10 @@ class WebhooksView(MethodView):
                             for message in messages]
                 return self.get(id, form_url=url, errors=messages or [str(error)])
             # The secret is shown on this answer only: never in a redirect or a flash message,
-            # which the session cookie would carry.
-            return self.get(id, new_hook=hook)
+            # which the session cookie would carry, and never from a cache.
+            response = make_response(self.get(id, new_hook=hook))
+            response.headers["Cache-Control"] = "no-store"
+            return response
         try:
             if action == "delete":
                 tk.get_action("governance_webhook_delete")(
