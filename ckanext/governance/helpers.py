@@ -6,7 +6,7 @@ from typing import Any, Optional
 
 import ckan.plugins.toolkit as tk
 
-from . import workflow
+from . import public, workflow
 
 # Bootstrap classes of each review state's badge.
 _STATE_BADGE_CLASSES = {
@@ -105,9 +105,10 @@ def governance_delivery_state_label(state: str) -> str:
 
 
 def governance_review_record(package_id: str) -> Optional[dict[str, Any]]:
-    """The public review record of a released dataset (as ``review-record.json`` has it), or
-    None for a dataset without a release in force."""
+    """The public review record of a released dataset as ``review-record.json`` has it, but
+    without the files' sha256 (computing them reads every file); None for a dataset without a
+    release in force."""
     try:
-        return tk.get_action("governance_review_record_show")({"user": ""}, {"id": package_id})
+        return public.review_record(*public.released_dataset(package_id), file_digests=False)
     except tk.ObjectNotFound:
         return None

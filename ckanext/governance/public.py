@@ -18,6 +18,7 @@ import sqlalchemy as sa
 
 import ckan.plugins.toolkit as tk
 from ckan import model
+from ckan.lib.dictization import model_dictize
 
 from . import review, staging
 from .checks import ChecksError, load_schema
@@ -182,23 +183,25 @@ def _resource_checks(checked: Optional[dict[str, Any]]) -> list[dict[str, Any]]:
     return [table_check, _privacy_check(table_report)]
 
 
-def review_record(package: model.Package, release: Release) -> dict[str, Any]:
-    """The public record of the review that released the version the public sees."""
-    dataset = review.live_dataset(package.id)
+def review_record(package: model.Package, release: Release, *,
+                  file_digests: bool = True) -> dict[str, Any]:
+    """The public record of the review that released the version the public sees. Read from
+    the live rows without a whole package_show, and without `file_digests` no file is read:
+    the dataset page shows it on every view."""
     run = approved_run(release)
     checked = _checked_resources(run)
+    context = {"model": model, "session": model.Session}
     resources = []
-    for resource in dataset.get("resources", []):
+    for resource in (model_dictize.resource_dictize(row, context) for row in package.resources):
         entry = {"id": resource["id"], "name": resource.get("name"), "url": resource.get("url"),
                  "checks": _resource_checks(checked.get(resource["id"]))}
-        facts = _file_facts(resource)
+        facts = _file_facts(resource) if file_digests else None
         if facts:
             entry.update(facts)
         resources.append(entry)
     metadata = ((run.report or {}).get("metadata") or {}) if run else {}
     return {
-        "dataset": {"id": dataset["id"], "name": dataset["name"],
-                    "url": _dataset_url(dataset["name"])},
+        "dataset": {"id": package.id, "name": package.name, "url": _dataset_url(package.name)},
         "released": True,
         "released_at": release.released_at.isoformat(),
         "content_hash": release.content_hash,
