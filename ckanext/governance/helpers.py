@@ -1,10 +1,12 @@
 """Template helpers (``h.governance_*``)."""
 from __future__ import annotations
 
+import datetime
 import json
 from typing import Any, Optional
 
 import ckan.plugins.toolkit as tk
+from ckan.lib import formatters
 
 from . import public, workflow
 
@@ -112,3 +114,12 @@ def governance_review_record(package_id: str) -> Optional[dict[str, Any]]:
         return public.review_record(*public.released_dataset(package_id), file_digests=False)
     except tk.ObjectNotFound:
         return None
+
+
+def governance_datetime(value: Optional[str]) -> str:
+    """A date and time (ISO string) in the UI language's own format, e.g. "29.11.2026, 14:10:00"
+    on a German page (core's ``render_datetime`` with hours keeps an English order)."""
+    if not value:
+        return ""
+    return formatters.localised_nice_date(datetime.datetime.fromisoformat(value),
+                                          show_date=True, with_hours=True, format="medium")
