@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 import ckan.plugins.toolkit as tk
 from ckan import model
+from ckan.cli.cli import ckan
 from ckan.lib import jobs
 from ckan.tests import factories
 
@@ -374,3 +375,31 @@ def test_the_webhooks_page(app, world, org_admin, receiver):
     publisher = {"Authorization": world.as_user(world.sysadmin).action.api_token_create(
         user="publisher", name="page")["token"]}
     assert app.get("/organization/webhooks/stadt-mainz", headers=publisher).status_code == 403
+
+
+@_fast
+def test_requeue_after_redis_lost_the_queue(world, org_admin, receiver, cli):
+    """The database is the record of what is owed: `ckan governance webhooks requeue` queues
+    overdue deliveries again when their jobs are gone."""
+    world.as_user(org_admin).action.governance_webhook_create(
+        organization_id=world.org["id"], url=receiver.url)
+    world.as_user(world.publisher).action.governance_review_submit(
+        package_id=world.new_dataset("lost")["id"])
+    _work()  # the receiver is down: the first attempt fails, a retry is scheduled
+    queue = jobs.get_queue()
+    for job_id in queue.scheduled_job_registry.get_job_ids():
+        queue.scheduled_job_registry.remove(job_id, delete_job=True)
+    queue.empty()
+    model.Session.execute(sa.update(WebhookDelivery).values(
+        next_attempt_at=sa.func.now() - sa.text("interval '1 hour'")))
+    model.repo.commit()
+    receiver.start()
+    time.sleep(2.5)
+    _work()
+    assert receiver.requests == [], "no job was left to deliver"
+
+    result = cli.invoke(ckan, ["governance", "webhooks", "requeue", "--grace", "60"])
+    assert result.exit_code == 0, result.output
+    assert "2 deliveries queued again" in result.output
+    _work_until(_all_in("delivered"))
+    assert sorted(e["review"]["event"] for e in receiver.events()) == ["checks_passed", "submit"]
