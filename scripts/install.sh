@@ -33,9 +33,10 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   log "Installing Python packages (log: $LOG/pip.log)"
   mkdir -p "$LOG"
   {
-    "$VENV/bin/pip" install --upgrade pip wheel setuptools
-    "$VENV/bin/pip" install -r "$ROOT/requirements.txt" -r "$ROOT/dev-requirements.txt"
-    "$VENV/bin/pip" install --no-deps -e "$ROOT"
+    "$VENV/bin/pip" install --upgrade pip wheel setuptools &&
+    "$VENV/bin/pip" install -r "$ROOT/requirements.txt" -r "$ROOT/dev-requirements.txt" &&
+    "$VENV/bin/pip" install --no-deps -e "$ROOT" &&
+    "$VENV/bin/pip" check
   } > "$LOG/pip.log" 2>&1 || { tail -n 30 "$LOG/pip.log"; die "pip install failed"; }
   echo "$want" > "$stamp"
 fi

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from conftest import CLEAN_CSV, COMPLETE_METADATA, _named_file
+from conftest import CLEAN_CSV, COMPLETE_METADATA, _named_file, serve
 
 pytestmark = pytest.mark.usefixtures("with_plugins")
 
@@ -23,6 +23,12 @@ BROKEN_CSV = (b"id,sensor_id,measured_at,fill_level,battery,status,lid_open,dist
               b"1,MZ-WB-00001,2026-11-01T06:15:00Z,63.5,88,ok,false,Altstadt,\n"
               b"2,MZ-WB-2,gestern,140,71,voll,true,Neustadt,\n"
               b"2,MZ-WB-00003,2026-11-01T07:00:00Z,12,90,ok,false,Oberstadt,\n")
+
+
+@pytest.fixture
+def live_server(ckan_config, make_app, monkeypatch):
+    """CKAN on 127.0.0.1 in a thread, with CSRF protection on as in production."""
+    yield from serve(ckan_config, make_app, monkeypatch, WTF_CSRF_ENABLED=True)
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ import requests
 
 from ckan.lib import jobs
 
-from conftest import CLEAN_CSV, _named_file, free_port
+from conftest import CLEAN_CSV, _free_port as free_port, _named_file
 
 pytestmark = pytest.mark.usefixtures("with_plugins")
 
@@ -206,8 +206,7 @@ def test_the_review_record(world, app):
     assert table["sha256"] == _sha256(CLEAN_CSV) and table["bytes"] == len(CLEAN_CSV)
     assert table["checks"] == [
         {"check": "table-schema", "status": "passed", "schema": "registry", "rows": 2},
-        # Today's reports carry no privacy status: never read as a pass.
-        {"check": "privacy", "status": "not-run"}]
+        {"check": "privacy", "status": "passed"}]
     assert link["checks"][-1] == {"check": "steward-confirmation", "status": "passed"}
     assert "sha256" not in link
     package = json.loads(_get_json(app, "/dataset/protokoll/datapackage.json")[1])
@@ -219,7 +218,7 @@ def test_the_review_record(world, app):
 
     page = app.get("/dataset/protokoll").get_data(as_text=True)
     assert "Review record" in page and status["released_content_hash"] in page
-    assert "Table Schema: passed; Privacy: not run" in " ".join(page.split())
+    assert "Table Schema: passed; Privacy: passed" in " ".join(page.split())
     german = app.get("/de/dataset/protokoll").get_data(as_text=True)
     assert "Prüfprotokoll" in german and "Review record" not in german
 

@@ -15,7 +15,7 @@ from ckan.cli.cli import ckan
 from ckan.lib import jobs
 from ckan.tests import factories
 
-from conftest import free_port
+from conftest import _free_port as free_port
 from doc_examples import code_blocks
 from ckanext.governance import webhooks
 from ckanext.governance.model import AuditEntry

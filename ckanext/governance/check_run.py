@@ -48,7 +48,7 @@ def check_metadata(dataset: dict[str, Any]) -> list[dict[str, Any]]:
     return errors
 
 
-def _table_format(resource: dict[str, Any]) -> Optional[str]:
+def table_format(resource: dict[str, Any]) -> Optional[str]:
     declared = (resource.get("format") or "").strip().lower()
     if declared in TABULAR_FORMATS:
         return TABULAR_FORMATS[declared]
@@ -68,16 +68,16 @@ def check_resource(review: Review, resource: dict[str, Any]) -> dict[str, Any]:
     result = {"id": resource.get("id"), "name": resource.get("name"),
               "format": resource.get("format"), "schema": resource.get("schema") or None}
     path = _file_of(review, resource)
-    table_format = _table_format(resource)
+    fmt = table_format(resource)
     if path is None:
         return {**result, "kind": "link", "valid": True, "blocking": False,
                 "message": "Linked file: not checked, the steward has to confirm it"}
-    if table_format is None:
+    if fmt is None:
         return {**result, "kind": "file", "valid": True, "blocking": False,
                 "message": "Not a table: the steward has to confirm it"}
     try:
         report = validate_table(
-            path, schema=resource.get("schema") or None, format=table_format,
+            path, schema=resource.get("schema") or None, format=fmt,
             registry_dir=tk.config.get("ckanext.governance.schema_registry") or None,
             allow_private_urls=tk.config.get("ckanext.governance.schema_url.allow_private"))
     except ChecksError as error:

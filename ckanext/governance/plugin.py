@@ -10,6 +10,7 @@ from ckan.lib.plugins import DefaultTranslation
 
 from . import guard, subscriptions
 from .logic.action import get_actions
+from .logic import pending
 from .logic.relationships import hide_unseen_relationships
 from .stewards import StewardLabels
 
@@ -42,6 +43,9 @@ class GovernancePlugin(StewardLabels, DefaultTranslation, p.SingletonPlugin):
     # IPackageController
     def after_dataset_show(self, context, pkg_dict):
         hide_unseen_relationships(context, pkg_dict)
+
+    def before_dataset_view(self, pkg_dict):
+        return pending.view_version(pkg_dict)
 
     # ISignal
     def get_signal_subscriptions(self):

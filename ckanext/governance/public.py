@@ -150,14 +150,14 @@ def datapackage(package: model.Package, release: Release) -> dict[str, Any]:
 
 
 def _privacy_check(table_report: dict[str, Any]) -> dict[str, Any]:
-    """Whether the privacy checks ran on a table: only a report that says so counts (today's
-    reports carry no privacy status, so they read as not run). Findings a steward reviewed
-    are counted by code; their columns, shares and examples stay private."""
+    """Whether the privacy checks ran on a table: only a report that says so counts (reports
+    made before the privacy checks existed carry no status and read as not run). Findings a
+    steward reviewed are counted by code; their columns, shares and examples stay private."""
     if table_report.get("privacy_status") != "ran":
         return {"check": "privacy", "status": NOT_RUN}
     counts: dict[str, int] = {}
     for finding in table_report.get("privacy") or []:
-        code = str(finding.get("check") or finding.get("code") or "unknown")
+        code = str(finding.get("check"))
         counts[code] = counts.get(code, 0) + 1
     result = {"check": "privacy", "status": PASSED}
     if counts:

@@ -285,11 +285,12 @@ def _release(review: Review, actor: str) -> None:
     rows in the same transaction.
     """
     if _relationships(review.package_id):
-        # CKAN 2.12 cannot index a dataset with relationships (its default show schema drops
-        # the package ids that the indexer then reads): the update would fail half-way.
+        # CKAN 2.12's indexer reads relationship fields that its own show schema has dropped
+        # (KeyError 'object_package_id'), and core's read-then-update paths drop
+        # relationships they read from a stale cache: refuse rather than half-apply.
         raise tk.ValidationError({"relationships": [tk._(
             "This dataset has relationships to other datasets, which CKAN 2.12 cannot "
-            "index. Remove the relationships, then approve it.")]})
+            "publish. Remove the relationships, then approve it.")]})
     content = content_under_review(review)
     content["private"] = False
     # Relationships are live rows of their own; what package_show lists of them depends on who

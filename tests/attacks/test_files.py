@@ -2,6 +2,7 @@
 and what the steward approves is the bytes that were checked."""
 import io
 import os
+import uuid
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,14 @@ from ckanext.governance import review as governance_review
 pytestmark = pytest.mark.usefixtures("with_plugins")
 
 HEADER = b"id,sensor_id,measured_at,fill_level,battery,status,lid_open,district,note\n"
-EVIL = HEADER + b"9,MZ-WB-00009,2026-11-02T06:15:00Z,10,90,ok,false,Altstadt,EVILBYTES\n"
+
+
+@pytest.fixture
+def evil():
+    """Attacker bytes with a marker of this test only (the storage outlives tests)."""
+    marker = f"EVIL{uuid.uuid4().hex}".encode()
+    return marker, HEADER + b"9,MZ-WB-00009,2026-11-02T06:15:00Z,10,90,ok,false,Altstadt," + \
+        marker + b"\n"
 
 
 def _file(content, name="readings.csv"):
@@ -40,7 +48,9 @@ def _released_in_other_org(world, name):
                          steward=world.other_steward)
 
 
-def test_dot_dot_resource_id_cannot_overwrite_a_live_file_of_another_organization(world, app):
+def test_dot_dot_resource_id_cannot_overwrite_a_live_file_of_another_organization(world, app,
+                                                                                evil):
+    marker, evil_bytes = evil
     victim = _released_in_other_org(world, "opfer")
     target = victim["resources"][0]
     before = _download(app, target)
@@ -48,12 +58,13 @@ def test_dot_dot_resource_id_cannot_overwrite_a_live_file_of_another_organizatio
     evil_id = f"../../../resources/{target['id'][:3]}/{target['id'][3:6]}/{target['id'][6:]}"
     with pytest.raises(ValidationError):
         world.as_user(world.publisher).action.resource_create(
-            package_id=own["id"], id=evil_id, name="x.csv", format="CSV", upload=_file(EVIL))
+            package_id=own["id"], id=evil_id, name="x.csv", format="CSV", upload=_file(evil_bytes))
     assert _download(app, target) == before
-    assert _storage_files_containing(b"EVILBYTES") == []
+    assert _storage_files_containing(marker) == []
 
 
-def test_dot_dot_resource_id_cannot_swap_a_checked_staged_file(world, app):
+def test_dot_dot_resource_id_cannot_swap_a_checked_staged_file(world, app, evil):
+    marker, evil_bytes = evil
     first = world.release("geprueft")
     second = world.release("zweiter-weg")
     publisher = world.as_user(world.publisher)
@@ -66,8 +77,8 @@ def test_dot_dot_resource_id_cannot_swap_a_checked_staged_file(world, app):
     with pytest.raises(ValidationError):
         publisher.action.resource_create(
             package_id=second["id"], id=f"../{pending.id}/{staged['id']}", name="x.csv",
-            format="CSV", upload=_file(EVIL))
-    assert _storage_files_containing(b"EVILBYTES") == []
+            format="CSV", upload=_file(evil_bytes))
+    assert _storage_files_containing(marker) == []
     world.approve(first["id"])
     public = world.as_user(None).action.package_show(id=first["id"])
     resource = next(r for r in public["resources"] if r["id"] == staged["id"])
@@ -89,7 +100,8 @@ def test_unsafe_ids_of_new_resources_are_refused_everywhere(world, bad_id):
             {"id": bad_id, "url": "http://example.org/x.csv"}])
 
 
-def test_a_staged_file_changed_on_disk_after_the_check_cannot_be_approved(world, app):
+def test_a_staged_file_changed_on_disk_after_the_check_cannot_be_approved(world, app, evil):
+    marker, evil_bytes = evil
     """The fingerprint is the bytes on disk, not the hash recorded when the file came in."""
     released = world.release("manipuliert")
     publisher = world.as_user(world.publisher)
@@ -99,10 +111,10 @@ def test_a_staged_file_changed_on_disk_after_the_check_cannot_be_approved(world,
     world.submit_and_check(released["id"])
     pending = governance_review.open_review(released["id"])
     path = governance_review.staging.staged_path(pending, released["resources"][0]["id"])
-    Path(path).write_bytes(EVIL)
+    Path(path).write_bytes(evil_bytes)
     os.utime(path)
     with pytest.raises(ValidationError) as refused:
         world.approve(released["id"])
     assert "content_hash" in refused.value.error_dict
     public = world.as_user(None).action.package_show(id=released["id"])
-    assert b"EVILBYTES" not in _download(app, public["resources"][0])
+    assert marker not in _download(app, public["resources"][0])

@@ -7,7 +7,7 @@ import pytest
 
 from ckan.lib import jobs
 
-from conftest import in_thread  # tests/attacks/conftest.py
+from conftest import in_thread
 
 pytestmark = pytest.mark.usefixtures("with_plugins")
 

@@ -5,7 +5,6 @@ from ckanapi import NotAuthorized, ValidationError
 from ckan import model
 from ckan.logic.action import create
 
-from ckanext.governance import guard
 
 pytestmark = pytest.mark.usefixtures("with_plugins")
 
@@ -67,6 +66,7 @@ def test_relationships_of_released_datasets_are_refused(world):
 
 def test_a_released_dataset_does_not_name_a_related_unreleased_one(world):
     """A relationship from before the gate (made here as only a release could make it)."""
+    from ckanext.governance import guard
     first = world.release("rel-erst")
     hidden = world.new_dataset("rel-verborgen")
     with guard.releasing(first["id"]):
@@ -88,8 +88,8 @@ def test_a_released_dataset_does_not_name_a_related_unreleased_one(world):
 
 
 def test_a_dataset_with_relationships_is_not_approved_half_way(world):
-    """CKAN 2.12 cannot index datasets with relationships: the approval says so and changes
-    nothing, instead of failing inside the update."""
+    """CKAN 2.12 cannot index a dataset with an active relationship: the approval says so and
+    changes nothing, instead of failing inside the update or dropping the relationship."""
     first = world.new_dataset("rel-a")
     second = world.new_dataset("rel-b")
     world.as_user(world.publisher).action.package_relationship_create(
@@ -100,3 +100,5 @@ def test_a_dataset_with_relationships_is_not_approved_half_way(world):
     assert "relationships" in refused.value.error_dict
     with pytest.raises(NotAuthorized):
         world.as_user(None).action.package_show(id=first["id"])
+    assert len(world.as_user(world.publisher).action.package_relationships_list(
+        id=first["id"])) == 1, "the relationship is still there"

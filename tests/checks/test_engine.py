@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from ckanext.governance.checks import ChecksError, validate_table
-from ckanext.governance.checks import privacy, readers
+from ckanext.governance.checks import readers
 from ckanext.governance.checks.integrity import DuplicateFinder
 from ckanext.governance.checks.table_schema import string_hashes
 
@@ -44,7 +44,8 @@ def test_report_dict_shape(tmp_path: Path):
     assert result["format"] == "csv" and result["encoding"] == "utf-8"
     assert result["dialect"]["delimiter"] == ";" and result["dialect"]["header_row"] == 1
     assert result["schema"]["fields"][0]["name"] == "id"
-    assert result["privacy"] == [] and "suggested_schema" not in result
+    assert "suggested_schema" not in result and result["privacy_status"] == "ran"
+    assert [(f["check"], f["column"]) for f in result["privacy"]] == [("pii.person_name", "name")]  # first names
     assert result["error_count"] == 2 and result["truncated"] is False
 
 
@@ -135,25 +136,6 @@ def test_progress_reports_bytes(tmp_path: Path, monkeypatch):
         assert len(seen) >= reports  # pyarrow reads ~20 MB ahead: one report for this small file
         assert all(0 < done <= total == path.stat().st_size for done, total in seen)
         assert [done for done, _ in seen] == sorted(done for done, _ in seen)
-
-
-def test_privacy_hook_runs_registered_checks(tmp_path: Path, monkeypatch):
-    class CountCells:
-        def __init__(self):
-            self.cells = 0
-
-        def observe(self, field_name, column):
-            self.cells += len(column)
-
-        def findings(self):
-            return [{"code": "test", "severity": "review", "field": None, "share": 0, "examples": [], "cells": self.cells}]
-
-    path = write(tmp_path, "a.csv", b"id,name\n1,a\n2,b\n")
-    assert validate_table(path, SCHEMA).privacy == []  # nothing registered today
-    monkeypatch.setattr(privacy, "PRIVACY_CHECKS", [CountCells])
-    report = validate_table(path, SCHEMA)
-    assert report.privacy[0]["cells"] == 4 and report.valid  # review findings do not block
-    assert validate_table(path, SCHEMA, privacy=False).privacy == []
 
 
 def test_duplicate_finder_spills_to_disk_with_the_same_answer():

@@ -15,7 +15,7 @@ import pyarrow as pa
 from frictionless import Detector, Schema
 from frictionless.system import system
 
-from . import privacy as privacy_checks
+from .privacy import PrivacyConfig, TablePrivacy
 from .integrity import DuplicateFinder, combine_keys
 from .readers import ArrowGaveUp, Batch, Table, open_table
 from .report import DEFAULT_ERROR_LIMIT, ROW_ORDER, CheckError, Report
@@ -34,7 +34,7 @@ def validate_table(
     format: Optional[str] = None,
     registry_dir: Union[str, Path, None] = None,
     allow_private_urls: bool = False,
-    privacy: bool = True,
+    privacy: Union[bool, PrivacyConfig] = True,
     progress: Optional[Callable[[int, int], None]] = None,
     error_limit: int = DEFAULT_ERROR_LIMIT,
 ) -> Report:
@@ -42,6 +42,8 @@ def validate_table(
 
     :param schema: None (infer one and suggest it), a dict, JSON text, an
         http(s) URL, a JSON file path or a registry name.
+    :param privacy: run the privacy checks (True: with the default config, or with this
+        PrivacyConfig) or skip them (False); ``report.privacy_status`` says which happened.
     :param progress: called with (bytes read, total bytes) on long files.
     :param error_limit: how many error objects the report keeps; counts are
         always complete.
@@ -89,7 +91,7 @@ def _validate(path, source, format, privacy, progress, error_limit, *, allow_arr
 
 
 class _TableRun:
-    def __init__(self, table: Table, schema: Schema, report: Report, privacy: bool, allow_arrow: bool):
+    def __init__(self, table: Table, schema: Schema, report: Report, privacy: Union[bool, PrivacyConfig], allow_arrow: bool):
         self.table = table
         self.schema = schema
         self.report = report
@@ -110,7 +112,13 @@ class _TableRun:
             self.finders.setdefault((i,), DuplicateFinder())
         if self.primary:
             self.finders.setdefault(tuple(self.primary), DuplicateFinder())
-        self.privacy = privacy_checks.start_checks() if privacy else []
+        self.privacy: Optional[TablePrivacy] = None
+        if privacy is not False:
+            config = privacy if isinstance(privacy, PrivacyConfig) else PrivacyConfig()
+            fields = [(f.name, f.type, f.custom) for f in self.fields]
+            self.privacy = self._guarded(lambda: TablePrivacy(fields, config))
+        else:
+            report.privacy_status = "skipped"
         # pyarrow turns an empty line into a row of "" where csv gives []: same only if "" is missing
         self.use_arrow = allow_arrow and all("" in check.missing_values for check in self.checks)
         report.reader = "pyarrow" if self.use_arrow and table.arrow_compatible() else "python"
@@ -128,8 +136,25 @@ class _TableRun:
         self._integrity_errors()
         self.stored.sort(key=CheckError.sort_key)
         self.report.errors = self.stored[: self.report.error_limit]
-        for check in self.privacy:
-            self.report.privacy.extend(check.findings())
+        if self.privacy is not None:
+            findings = self._guarded(self.privacy.findings)
+            if findings is not None:
+                self.report.privacy = findings
+                self.report.privacy_status = "ran"
+
+    def _guarded(self, work: Callable[[], Any]) -> Any:
+        """Run a privacy step; if it fails, the report says so (never a silent pass).
+
+        The exception's text may quote a cell, so only its class is kept.
+        """
+        try:
+            return work()
+        except Exception as error:  # noqa: BLE001 - any failure means "did not run"
+            self.privacy = None
+            self.report.privacy = []
+            self.report.privacy_status = "error"
+            self.report.privacy_error = f"the privacy checks failed ({error.__class__.__name__})"
+            return None
 
     def _check_batch(self, batch: Batch) -> None:
         n = len(batch)
@@ -139,9 +164,9 @@ class _TableRun:
             results = list(self.pool.map(FieldCheck.run, self.checks, batch.columns))
         else:
             results = [check.run(column) for check, column in zip(self.checks, batch.columns)]
-        for check in self.privacy:
-            for field, column in zip(self.fields, batch.columns):
-                check.observe(field.name, column)
+        if self.privacy is not None:
+            privacy = self.privacy
+            self._guarded(lambda: privacy.observe(batch.columns))
         blank_row = np.logical_and.reduce([r.blank for r in results]) if results else np.ones(n, bool)
         kept = ~blank_row
 

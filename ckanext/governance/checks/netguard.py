@@ -4,6 +4,9 @@ Every address a host name resolves to must be public unless the operator allows 
 and the connection is pinned to the address that was checked, so a second DNS answer cannot
 swap in an internal one (DNS rebinding). Callers check every redirect hop again by opening a
 new pinned connection for it. No CKAN import.
+
+Errors carry the engine's schema URL codes (``schema-url-refused``, ``schema-url-unavailable``);
+other callers (webhooks) use their messages.
 """
 
 from __future__ import annotations
@@ -35,7 +38,8 @@ def check_public_address(address: str, host: str, what: str = "URL") -> None:
     ):
         raise ChecksError(
             f"{what} host {host!r} resolves to the non-public address {ip}; "
-            "refused (an operator can allow private addresses)"
+            "refused (an operator can allow private addresses)",
+            "schema-url-refused",
         )
 
 
@@ -44,7 +48,8 @@ def resolve(host: str, port: int, *, allow_private: bool, what: str = "URL") -> 
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as error:
-        raise ChecksError(f"cannot resolve {what} host {host!r}: {error.strerror}") from None
+        raise ChecksError(f"cannot resolve {what} host {host!r}: {error.strerror}",
+                          "schema-url-unavailable") from None
     addresses = [info[4][0] for info in infos]
     if not allow_private:
         for address in addresses:  # every answer must be public, not just the first
@@ -76,13 +81,14 @@ def check_url(url: str, what: str = "URL") -> Tuple[str, str, int]:
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https") or not parts.hostname:
-        raise ChecksError(f"{what} {url!r} is not an http(s) URL")
+        raise ChecksError(f"{what} {url!r} is not an http(s) URL", "schema-url-refused")
     if parts.username is not None or parts.password is not None:
-        raise ChecksError(f"{what} {url!r} must not contain a user name or password")
+        raise ChecksError(f"{what} {url!r} must not contain a user name or password",
+                          "schema-url-refused")
     try:
         port = parts.port or (443 if scheme == "https" else 80)
     except ValueError:
-        raise ChecksError(f"{what} {url!r} has an invalid port") from None
+        raise ChecksError(f"{what} {url!r} has an invalid port", "schema-url-refused") from None
     return scheme, parts.hostname, port
 
 

@@ -27,6 +27,7 @@ import pyarrow.csv as pacsv
 from frictionless import Detector
 from frictionless.helpers import stringify_label
 
+from .defaults import FORMATS
 from .errors import ChecksError
 
 BUFFER_SIZE = 100_000  # frictionless Detector.buffer_size
@@ -40,8 +41,8 @@ PROGRESS_STEP = 16 << 20
 XLSX_MAX_UNCOMPRESSED = 1 << 30
 XLSX_MAX_RATIO = 200
 XLSX_MAX_MEMBERS = 10_000
+JSON_MAX_DEPTH = 64  # nesting levels of a JSON table (rows are at level 2)
 
-FORMATS = ("csv", "tsv", "xlsx", "json")
 BINARY_MAGIC = {
     b"PK\x03\x04": "a zip archive (maybe XLSX)",
     b"%PDF": "a PDF document",
@@ -179,10 +180,10 @@ def _as_arrow_if_text(values: Sequence[Any]) -> Union[pa.Array, Sequence[Any]]:
 
 def open_table(path: str, *, format: Optional[str] = None, progress: Optional[ProgressCallback] = None) -> Table:
     if not os.path.isfile(path):
-        raise ChecksError(f"{path}: no such file")
+        raise ChecksError(f"{path}: no such file", "file-not-found")
     fmt = (format or _format_from_name(path) or _format_from_content(path)).lower()
     if fmt not in FORMATS:
-        raise ChecksError(f"{path}: unsupported format {fmt!r} (supported: {', '.join(FORMATS)})")
+        raise ChecksError(f"{path}: unsupported format {fmt!r} (supported: {', '.join(FORMATS)})", "unsupported-format")
     try:
         if fmt in ("csv", "tsv"):
             table = _open_csv(path, fmt)
@@ -409,15 +410,18 @@ def _check_zip(path: str) -> None:
     except zipfile.BadZipFile:
         raise ChecksError(f"{path} is not a valid XLSX file (not a zip archive)") from None
     if len(members) > XLSX_MAX_MEMBERS:
-        raise ChecksError(f"{path}: refused, the XLSX archive has {len(members)} members")
+        raise ChecksError(f"{path}: refused, the XLSX archive has {len(members)} members", "input-refused")
     total = sum(member.file_size for member in members)
     if total > XLSX_MAX_UNCOMPRESSED:
-        raise ChecksError(f"{path}: refused, the XLSX archive would expand to {total} bytes (possible zip bomb)")
+        raise ChecksError(
+            f"{path}: refused, the XLSX archive would expand to {total} bytes (possible zip bomb)", "input-refused"
+        )
     for member in members:
         ratio = member.file_size / max(member.compress_size, 1)
         if member.file_size > (1 << 20) and ratio > XLSX_MAX_RATIO:
             raise ChecksError(
-                f"{path}: refused, member {member.filename!r} expands {ratio:.0f} times (possible zip bomb)"
+                f"{path}: refused, member {member.filename!r} expands {ratio:.0f} times (possible zip bomb)",
+                "input-refused",
             )
 
 
@@ -437,8 +441,11 @@ def _open_xlsx(path: str) -> Table:
         raise ChecksError(f"{path} is not a readable XLSX file: {error}") from None
 
     def rows() -> Iterator[List[Any]]:
-        for cells in sheet.iter_rows():
-            yield extract_row_values(cells, False, False, stringified=False)
+        try:
+            for cells in sheet.iter_rows():
+                yield extract_row_values(cells, False, False, stringified=False)
+        except Exception as error:  # the sheet breaks after its first rows (openpyxl reads lazily)
+            raise ChecksError(f"{path} is not a readable XLSX file: {error}") from None
 
     stream = rows()
     sample = list(islice(stream, SAMPLE_ROWS))
@@ -459,11 +466,45 @@ def _open_xlsx(path: str) -> Table:
 # JSON
 
 
+def _json_items(file: Any, path: str) -> Iterator[Any]:
+    """The elements of the top-level array, as ``ijson.items(file, "item")``, refusing deep nesting.
+
+    ijson's prefixed events cost memory quadratic in the nesting depth (a 200 kB
+    file of ``[`` takes over 20 GB), so rows are built from ``basic_parse``,
+    which has no prefixes, and the depth is checked as the parser goes.
+    """
+    import ijson
+    from ijson.common import ObjectBuilder
+
+    depth = 0
+    top_is_array = False  # anything else has no rows, but is parsed to the end (it may be broken)
+    builder: Optional[ObjectBuilder] = None
+    for event, value in ijson.basic_parse(file):
+        if event in ("start_map", "start_array"):
+            depth += 1
+            if depth > JSON_MAX_DEPTH:
+                raise ChecksError(f"{path}: refused, JSON nested deeper than {JSON_MAX_DEPTH} levels", "input-refused")
+            if depth == 1:
+                top_is_array = event == "start_array"
+                continue
+            if depth == 2 and top_is_array:
+                builder = ObjectBuilder()
+        elif event in ("end_map", "end_array"):
+            depth -= 1
+        if builder is not None:
+            builder.event(event, value)
+            if depth == 1:
+                yield builder.value
+                builder = None
+        elif depth == 1 and top_is_array:
+            yield value
+
+
 def _open_json(path: str) -> Table:
     import ijson
 
     file = open(path, "rb")
-    items = ijson.items(file, "item")
+    items = _json_items(file, path)
     try:
         first = next(items, None)
     except ijson.JSONError as error:

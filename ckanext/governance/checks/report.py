@@ -12,7 +12,7 @@ from typing import Any, Dict, List, Optional
 
 from frictionless import errors as fl_errors
 
-DEFAULT_ERROR_LIMIT = 1000
+from .defaults import DEFAULT_ERROR_LIMIT
 
 _ERROR_CLASSES = {
     cls.type: cls
@@ -106,6 +106,9 @@ class Report:
     error_counts: Counter = field(default_factory=Counter)
     error_limit: int = DEFAULT_ERROR_LIMIT
     privacy: List[Dict[str, Any]] = field(default_factory=list)
+    # "ran", "skipped" (asked not to), "error" (failed: not a pass) or "not_run" (no table)
+    privacy_status: str = "not_run"
+    privacy_error: Optional[str] = None
     rows: int = 0
     seconds: float = 0.0
     format: Optional[str] = None
@@ -122,9 +125,10 @@ class Report:
 
     @property
     def valid(self) -> bool:
-        """No blocking finding: no table error and no blocking privacy finding."""
+        """No blocking finding: no table error, no blocking privacy finding, and no privacy
+        check that failed to run (that is no pass)."""
         blocking_privacy = any(f.get("severity") == "block" for f in self.privacy)
-        return self.error_total == 0 and not blocking_privacy
+        return self.error_total == 0 and not blocking_privacy and self.privacy_status != "error"
 
     @property
     def truncated(self) -> bool:
@@ -138,6 +142,7 @@ class Report:
             "error_limit": self.error_limit,
             "truncated": self.truncated,
             "privacy": list(self.privacy),
+            "privacy_status": self.privacy_status,
             "stats": {
                 "rows": self.rows,
                 "errors": dict(sorted(self.error_counts.items())),
@@ -150,6 +155,8 @@ class Report:
             "schema_source": self.schema_source,
             "reader": self.reader,
         }
+        if self.privacy_error is not None:
+            result["privacy_error"] = self.privacy_error
         if self.suggested_schema is not None:
             result["suggested_schema"] = self.suggested_schema
         return result

@@ -76,7 +76,7 @@ def load_schema(
     if isinstance(source, Path):
         return _from_file(source, "file")
     if not isinstance(source, str):
-        raise ChecksError(f"unsupported schema value of type {type(source).__name__}")
+        raise ChecksError(f"unsupported schema value of type {type(source).__name__}", "schema-invalid")
     text = source.strip()
     if text.startswith(("{", "[")):
         return SchemaSource(_checked(_parse_json(text, "the schema text"), "the schema text"), "json")
@@ -86,7 +86,7 @@ def load_schema(
         descriptor = _parse_json(body.decode("utf-8", errors="replace"), f"the schema at {text}")
         return SchemaSource(_checked(descriptor, f"the schema at {text}"), "url", text)
     if len(scheme) > 1 and "://" in text:
-        raise ChecksError(f"schema URL scheme {scheme!r} is not allowed: use http or https")
+        raise ChecksError(f"schema URL scheme {scheme!r} is not allowed: use http or https", "schema-url-refused")
     if os.path.isfile(text):
         return _from_file(Path(text), "file")
     folder = resolve_registry_dir(registry_dir)
@@ -97,7 +97,8 @@ def load_schema(
     names = ", ".join(registry_names(folder)) or "none"
     raise ChecksError(
         f"schema {text!r} is neither a JSON text, an http(s) URL, a file, "
-        f"nor a name in the schema registry {folder} (known names: {names})"
+        f"nor a name in the schema registry {folder} (known names: {names})",
+        "schema-not-found",
     )
 
 
@@ -105,7 +106,7 @@ def _from_file(path: Path, kind: str, location: Optional[str] = None) -> SchemaS
     try:
         raw = path.read_bytes()
     except OSError as error:
-        raise ChecksError(f"cannot read schema file {path}: {error.strerror}") from None
+        raise ChecksError(f"cannot read schema file {path}: {error.strerror}", "schema-not-found") from None
     descriptor = _parse_json(raw.decode("utf-8", errors="replace"), f"schema file {path}")
     return SchemaSource(_checked(descriptor, f"schema file {path}"), kind, location or str(path))
 
@@ -114,27 +115,27 @@ def _parse_json(text: str, what: str) -> Any:
     try:
         return json.loads(text)
     except ValueError as error:
-        raise ChecksError(f"{what} is not valid JSON: {error}") from None
+        raise ChecksError(f"{what} is not valid JSON: {error}", "schema-invalid") from None
 
 
 def _checked(descriptor: Any, what: str) -> Schema:
     """Let frictionless judge the descriptor; keep only the features we support."""
     if not isinstance(descriptor, dict):
-        raise ChecksError(f"{what} is not a Table Schema: expected a JSON object")
+        raise ChecksError(f"{what} is not a Table Schema: expected a JSON object", "schema-invalid")
     report = Schema.validate_descriptor(descriptor)
     if not report.valid:
         found = list(report.errors) + [error for task in report.tasks for error in task.errors]
         notes = "; ".join(error.note or error.message for error in found)
-        raise ChecksError(f"{what} is not a valid Table Schema: {notes}")
+        raise ChecksError(f"{what} is not a valid Table Schema: {notes}", "schema-invalid")
     try:
         schema = Schema.from_descriptor(descriptor)
     except FrictionlessException as error:
-        raise ChecksError(f"{what} is not a valid Table Schema: {error.error.note}") from None
+        raise ChecksError(f"{what} is not a valid Table Schema: {error.error.note}", "schema-invalid") from None
     fields_match = descriptor.get("fieldsMatch", "exact")
     if fields_match != "exact":
-        raise ChecksError(f'{what}: "fieldsMatch": {fields_match!r} is not supported, only "exact"')
+        raise ChecksError(f'{what}: "fieldsMatch": {fields_match!r} is not supported, only "exact"', "schema-invalid")
     if not schema.fields:
-        raise ChecksError(f"{what} is not a usable Table Schema: it has no fields")
+        raise ChecksError(f"{what} is not a usable Table Schema: it has no fields", "schema-invalid")
     return schema
 
 
@@ -154,32 +155,32 @@ def fetch_url(url: str, *, timeout: float, max_bytes: int, allow_private: bool) 
             if response.status in (301, 302, 303, 307, 308):
                 location = response.getheader("Location")
                 if not location:
-                    raise ChecksError(f"schema URL {url!r} redirects without a Location")
+                    raise ChecksError(f"schema URL {url!r} redirects without a Location", "schema-url-unavailable")
                 url = urljoin(url, location)
                 continue
             if response.status != 200:
-                raise ChecksError(f"schema URL {url!r} answered HTTP {response.status}")
+                raise ChecksError(f"schema URL {url!r} answered HTTP {response.status}", "schema-url-unavailable")
             return _read_capped(response, url, max_bytes, deadline)
         except (OSError, http.client.HTTPException) as error:
-            raise ChecksError(f"cannot fetch schema URL {url!r}: {error}") from None
+            raise ChecksError(f"cannot fetch schema URL {url!r}: {error}", "schema-url-unavailable") from None
         finally:
             connection.close()
-    raise ChecksError(f"schema URL {url!r}: more than {MAX_REDIRECTS} redirects")
+    raise ChecksError(f"schema URL {url!r}: more than {MAX_REDIRECTS} redirects", "schema-url-unavailable")
 
 
 def _read_capped(response: http.client.HTTPResponse, url: str, max_bytes: int, deadline: float) -> bytes:
     length = response.getheader("Content-Length")
     if length and length.isdigit() and int(length) > max_bytes:
-        raise ChecksError(f"schema at {url!r} is larger than {max_bytes} bytes")
+        raise ChecksError(f"schema at {url!r} is larger than {max_bytes} bytes", "schema-url-refused")
     chunks: List[bytes] = []
     size = 0
     while True:
         if time.monotonic() > deadline:
-            raise ChecksError(f"schema URL {url!r} timed out")
+            raise ChecksError(f"schema URL {url!r} timed out", "schema-url-unavailable")
         chunk = response.read(65536)
         if not chunk:
             return b"".join(chunks)
         size += len(chunk)
         if size > max_bytes:
-            raise ChecksError(f"schema at {url!r} is larger than {max_bytes} bytes")
+            raise ChecksError(f"schema at {url!r} is larger than {max_bytes} bytes", "schema-url-refused")
         chunks.append(chunk)

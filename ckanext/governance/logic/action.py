@@ -19,15 +19,15 @@ from .. import audit, guard, jobs, review, workflow
 from ..model import CheckRun, Decision, Release, Review, Steward
 from ..stewards import steward_organization_ids
 from . import schema
-from . import chained, listing, public_actions, relationships, webhook_actions
+from . import chained, listing, pending, public_actions, relationships, webhook_actions
 
 
 def get_actions() -> dict[str, Any]:
     actions = {name: function for name, function in globals().items()
                if name.startswith("governance_") and callable(function)}
     return {**actions, **chained.CHAINED_ACTIONS, **listing.CHAINED_ACTIONS,
-            **relationships.CHAINED_ACTIONS, **webhook_actions.ACTIONS,
-            **public_actions.get_actions()}
+            **pending.CHAINED_ACTIONS, **relationships.CHAINED_ACTIONS,
+            **webhook_actions.ACTIONS, **public_actions.get_actions()}
 
 
 def _iso(value) -> Optional[str]:

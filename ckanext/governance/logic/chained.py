@@ -27,10 +27,14 @@ from ckan.logic import auth_audit_exempt
 
 from .. import audit, guard, review, staging
 from ..model import Review
+from ..workflow import N_
 
 NO_CHANGE_MESSAGE = "This dataset is released and the content sent is the released content."
 PENDING_MESSAGE = ("This dataset is released: the change is pending review. The public keeps "
                    "seeing the approved version until a steward approves the change.")
+# Fields of the dataset that are not its content: kept from the version a change starts from.
+_DATASET_FRAME = ("name", "state", "owner_org", "organization", "private", "creator_user_id",
+                  "metadata_created", "metadata_modified")
 # Ids a caller may give a new resource: they name files and URLs, so no dots, no slashes.
 _NEW_RESOURCE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{6,99}")
 
@@ -136,9 +140,13 @@ def _stage(context, pkg: model.Package, build: Callable[[dict], dict], what: str
     already_open = review.open_review(pkg.id, lock=True) is not None
     change = review.ensure_open_review(pkg, actor)
     known = {r.get("id") for r in (change.content or {}).get("resources", [])}
-    pending = build(copy.deepcopy(change.content))
+    base = copy.deepcopy(change.content)
+    pending = build(copy.deepcopy(base))
     pending.update(id=pkg.id, type=pkg.type)
-    for key in ("relationships_as_subject", "relationships_as_object"):
+    for key in _DATASET_FRAME:  # a form or a full update does not send these
+        if key in base:
+            pending.setdefault(key, base[key])
+    for key in ("relationships_as_subject", "relationships_as_object", "governance"):
         pending.pop(key, None)  # relationships change through their own actions only
     if pending.get("state", "active") != "active":
         raise tk.ValidationError({"state": [tk._(
@@ -356,48 +364,48 @@ datastore_delete = _datastore_guard("datastore_delete")
 datastore_records_delete = _datastore_guard("datastore_records_delete")
 
 
-def _resource_view_guard(name: str):
-    """Views are not staged: on a released dataset a new or changed view (its title and
-    description are free text) would go public unreviewed, so such writes are refused, also
-    when a view of an unreleased resource is moved onto a released one."""
+def _refused_on_released(name: str, packages_of: Callable[[dict], Iterable[model.Package]],
+                         field: str, message: str):
+    """A core action that is not staged, refused (with `message` on `field`) whenever one of
+    the datasets it touches is released."""
     @tk.chained_action
     def guard(up_func, context, data_dict):
         if not review.is_release_context(context):
-            view = model.ResourceView.get(data_dict.get("id") or "")
-            resource_ids = {view.resource_id if view else None, data_dict.get("resource_id")}
-            packages = {_package_of_resource(r) for r in resource_ids if r}
-            if any(_is_released(pkg) for pkg in sorted(packages, key=lambda p: p.id)):
-                raise tk.ValidationError({"resource_id": [tk._(
-                    "Views of a released dataset's resources change only with a reviewed "
-                    "release; default views are added when the change is approved.")]})
+            packages = sorted(set(packages_of(data_dict)), key=lambda pkg: pkg.id)
+            if any(_is_released(pkg) for pkg in packages):
+                raise tk.ValidationError({field: [tk._(message)]})
         return up_func(context, data_dict)
     guard.__name__ = name
     return guard
 
 
-resource_view_create = _resource_view_guard("resource_view_create")
-resource_view_update = _resource_view_guard("resource_view_update")
-resource_view_delete = _resource_view_guard("resource_view_delete")
+def _packages_of_view(data_dict) -> Iterable[model.Package]:
+    """The view's dataset, and the one it would move to."""
+    view = model.ResourceView.get(data_dict.get("id") or "")
+    resource_ids = {view.resource_id if view else None, data_dict.get("resource_id")}
+    return [_package_of_resource(r) for r in resource_ids if r]
 
 
-def _relationship_guard(name: str):
-    """Relationships are not staged: one that involves a released dataset (with its free-text
-    comment) would be public at once, so it is refused."""
-    @tk.chained_action
-    def guard(up_func, context, data_dict):
-        packages = [_package(data_dict.get(key)) for key in ("subject", "object")]
-        if any(_is_released(pkg) for pkg in sorted(packages, key=lambda p: p.id)):
-            raise tk.ValidationError({"subject": [tk._(
-                "Relationships of a released dataset cannot be changed: they would be public "
-                "without review.")]})
-        return up_func(context, data_dict)
-    guard.__name__ = name
-    return guard
+def _packages_of_relationship(data_dict) -> Iterable[model.Package]:
+    return [_package(data_dict.get(key)) for key in ("subject", "object")]
 
 
-package_relationship_create = _relationship_guard("package_relationship_create")
-package_relationship_update = _relationship_guard("package_relationship_update")
-package_relationship_delete = _relationship_guard("package_relationship_delete")
+# Views are not staged: a new or changed view of a released dataset (its title and
+# description are free text) would be public at once, also a view moved onto it.
+_VIEW_MESSAGE = N_("Views of a released dataset's resources change only with a reviewed "
+                   "release; default views are added when the change is approved.")
+resource_view_create, resource_view_update, resource_view_delete = (
+    _refused_on_released(name, _packages_of_view, "resource_id", _VIEW_MESSAGE)
+    for name in ("resource_view_create", "resource_view_update", "resource_view_delete"))
+
+# Relationships are not staged: one that involves a released dataset (with its free-text
+# comment) would be public at once.
+_RELATIONSHIP_MESSAGE = N_("Relationships of a released dataset cannot be changed: they "
+                           "would be public without review.")
+package_relationship_create, package_relationship_update, package_relationship_delete = (
+    _refused_on_released(name, _packages_of_relationship, "subject", _RELATIONSHIP_MESSAGE)
+    for name in ("package_relationship_create", "package_relationship_update",
+                 "package_relationship_delete"))
 
 
 CHAINED_ACTIONS = {

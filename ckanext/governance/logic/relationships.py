@@ -26,7 +26,11 @@ def _visible(context, package_id: str) -> bool:
 
 
 def hide_unseen_relationships(context, pkg_dict: dict[str, Any]) -> None:
-    """Drop relationships whose other dataset the caller may not see (IPackageController)."""
+    """Drop relationships of a public dataset whose other dataset the caller may not see
+    (IPackageController). Unreleased datasets keep them: only members see those at all, and
+    core's read-then-update actions would delete what a read left out."""
+    if pkg_dict.get("private"):
+        return
     for key in _RELATIONSHIP_KEYS:
         if pkg_dict.get(key):
             pkg_dict[key] = [rel for rel in pkg_dict[key] if all(

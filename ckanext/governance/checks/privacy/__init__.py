@@ -1,0 +1,18 @@
+"""Privacy and disclosure checks: personal data in columns and metadata, k-anonymity, small
+counts, coordinate precision. CKAN-free.
+
+    from ckanext.governance.checks.privacy import PrivacyConfig, TablePrivacy, check_metadata
+
+A finding is a dict: ``check`` (a stable code such as ``pii.email``), ``column`` (or
+``columns``; ``field`` for metadata), ``severity`` (``block`` or ``review``), ``share`` (of
+non-empty cells, where it applies), ``examples`` (at most three, masked) and ``message``.
+Raw cell values never appear in findings.
+"""
+
+from .config import DEFAULT_SEVERITIES, PrivacyConfig, config_from_mapping, load_config
+from .metadata import check_metadata
+from .table import TablePrivacy
+
+CHECKS = tuple(DEFAULT_SEVERITIES)
+
+__all__ = ["CHECKS", "PrivacyConfig", "TablePrivacy", "check_metadata", "config_from_mapping", "load_config"]
