@@ -7,8 +7,11 @@ of another organization, a steward of another organization) then walks every cha
 HTTP, and no response body may contain a marker or an unreleased id that the caller did not
 put into the request itself.
 """
+import hashlib
 import io
 import json
+import re
+import uuid
 
 import pytest
 
@@ -16,6 +19,7 @@ from ckan.lib import jobs
 
 pytestmark = pytest.mark.usefixtures("with_plugins")
 
+_CSRF_TOKEN = re.compile(r'(name="_csrf_token" (?:content|value)=")[^"]*')
 CSV_HEADER = b"id,sensor_id,measured_at,fill_level,battery,status,lid_open,district,note\n"
 
 
@@ -65,7 +69,11 @@ class Scenario:
                                         upload=_file(_csv("MARKERBREPLACED"), "readings.csv"))
         world.submit_and_check(released["id"])
         self.new_resource = new_resource
-        self.secrets += ["MARKERB", new_resource["id"]]
+        # The pending version's fingerprint and its files' sha256 are content too (the public
+        # review record and Data Package carry those of the released version).
+        self.secrets += ["MARKERB", new_resource["id"], world.review(released["id"])["content_hash"],
+                         hashlib.sha256(_csv("MARKERBNEWFILE")).hexdigest(),
+                         hashlib.sha256(_csv("MARKERBREPLACED")).hexdigest()]
 
         # (c) rejected
         rejected = world.new_dataset("leak-rejected-c", title="MARKERCTITLE",
@@ -180,7 +188,40 @@ def _channels(s: Scenario):
         "audit export": "/governance/audit.csv",
         "audit export released": f"/dataset/{released['name']}/governance/audit.csv",
         "audit export never": f"/dataset/{never['name']}/governance/audit.csv",
+        "datapackage released": f"/dataset/{released['name']}/datapackage.json",
+        "datapackage never": f"/dataset/{never['name']}/datapackage.json",
+        "datapackage rejected": f"/dataset/{rejected['id']}/datapackage.json",
+        "review record released": f"/dataset/{released['name']}/review-record.json",
+        "review record never": f"/dataset/{never['id']}/review-record.json",
+        "review record rejected": f"/dataset/{rejected['name']}/review-record.json",
+        "governance_datapackage_show released":
+            f"{api}governance_datapackage_show?id={released['id']}",
+        "governance_review_record_show never":
+            f"{api}governance_review_record_show?id={never['id']}",
     }
+    urls.update(_dcat_channels(s))
+    return urls
+
+
+def _dcat_channels(s: Scenario):
+    """ckanext-dcat: the catalogue in every format and page, searched, and the RDF of each
+    dataset by id and by name, over HTTP and through its actions."""
+    api = "/api/3/action/"
+    urls = {}
+    for fmt in ("ttl", "jsonld", "xml", "rdf", "n3"):
+        urls[f"dcat catalog {fmt}"] = f"/catalog.{fmt}"
+        for name, dataset in (("never", s.never), ("rejected", s.rejected),
+                              ("released", s.released)):
+            urls[f"dcat {name} {fmt} by id"] = f"/dataset/{dataset['id']}.{fmt}"
+            urls[f"dcat {name} {fmt} by name"] = f"/dataset/{dataset['name']}.{fmt}"
+    urls.update({
+        "dcat catalog search": "/catalog.ttl?q=MARKERANOTES OR MARKERBNOTES OR MARKERCTITLE",
+        "dcat catalog fq": "/catalog.jsonld?fq=name:leak-never-a OR name:leak-rejected-c",
+        "dcat catalog modified since": "/catalog.ttl?modified_since=2000-01-01",
+        "dcat catalog page 2": "/catalog.ttl?page=2",
+        "dcat_catalog_show": f"{api}dcat_catalog_show?format=jsonld",
+        "dcat_catalog_search": f"{api}dcat_catalog_search?format=ttl&q=*:*",
+    })
     return urls
 
 
@@ -198,6 +239,17 @@ def test_nothing_unapproved_leaks(world, app, viewer):
         found = [secret for secret in scenario.secrets if secret in body and secret not in url]
         if found:
             leaks.append(f"{channel} ({response.status_code}): {found}")
+    # ckanext-dcat's dataset action takes POST only.
+    for name, dataset in (("never", scenario.never), ("rejected", scenario.rejected),
+                          ("released", scenario.released)):
+        for fmt in ("ttl", "jsonld"):
+            asked = {"id": dataset["id"], "format": fmt}
+            response = app.post("/api/3/action/dcat_dataset_show", json=asked, headers=headers)
+            body = response.get_data(as_text=True)
+            found = [secret for secret in scenario.secrets
+                     if secret in body and secret not in json.dumps(asked)]
+            if found:
+                leaks.append(f"dcat_dataset_show {name} {fmt} ({response.status_code}): {found}")
     assert leaks == [], f"{viewer} sees unapproved content:\n" + "\n".join(leaks)
 
     # the approved version stays available meanwhile
@@ -214,6 +266,16 @@ def test_nothing_unapproved_leaks(world, app, viewer):
     org = json.loads(app.get(f"/api/3/action/organization_show?id={scenario.org['name']}",
                              headers=headers).get_data())["result"]
     assert org["package_count"] == 1
+    # DCAT and the public outputs really answer with the released version.
+    released = scenario.released
+    for url in ("/catalog.ttl", f"/dataset/{released['name']}.ttl",
+                f"/dataset/{released['id']}.jsonld", f"/dataset/{released['name']}/datapackage.json",
+                f"/dataset/{released['name']}/review-record.json"):
+        response = app.get(url, headers=headers)
+        assert response.status_code == 200, url
+        assert released["id"] in response.get_data(as_text=True), url
+    assert "public notes" in app.get(f"/dataset/{released['name']}.ttl",
+                                     headers=headers).get_data(as_text=True)
 
 
 def test_insiders_do_see_the_unapproved_content(world, app):
@@ -231,3 +293,34 @@ def test_insiders_do_see_the_unapproved_content(world, app):
     found = json.loads(app.get("/api/3/action/package_search?q=*:*&include_private=true",
                                headers=headers).get_data())["result"]
     assert found["count"] == 3
+
+
+@pytest.mark.parametrize("viewer", ["anonymous", "other_member", "other_steward"])
+def test_dcat_answers_unreleased_like_missing(world, app, viewer):
+    """Existence is content: DCAT's RDF of an unreleased dataset answers as for one that does
+    not exist (ckanext-dcat alone would answer 403 and so tell that it exists)."""
+    scenario = Scenario(world)
+    user = None if viewer == "anonymous" else getattr(world, viewer)
+    headers = _token(world, user)
+    missing_id = str(uuid.uuid4())
+
+    def page(url, asked):
+        response = app.get(url, headers=headers)
+        # The CSRF token differs on every page.
+        body = _CSRF_TOKEN.sub(r"\1", response.get_data(as_text=True)).replace(asked, "X")
+        return response.status_code, body
+
+    for fmt in ("ttl", "jsonld", "xml"):
+        missing = page(f"/dataset/{missing_id}.{fmt}", missing_id)
+        assert missing[0] == 404
+        for dataset in (scenario.never, scenario.rejected):
+            for key in ("id", "name"):
+                assert page(f"/dataset/{dataset[key]}.{fmt}", dataset[key]) == missing
+    api = "/api/3/action/dcat_dataset_show"
+    api_missing = json.loads(app.post(api, json={"id": missing_id}, headers=headers,
+                                      status=404).get_data())
+    for dataset in (scenario.never, scenario.rejected):
+        for key in ("id", "name"):
+            answer = json.loads(app.post(api, json={"id": dataset[key]}, headers=headers,
+                                         status=404).get_data())
+            assert answer["error"] == api_missing["error"]

@@ -1,4 +1,4 @@
-"""``ckan governance ...``: offline checks and the audit log. No DDL here: tables come from
+"""``ckan governance ...``: offline checks, the audit log and webhook deliveries. No DDL here: tables come from
 ``ckan db upgrade -p governance``."""
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from . import audit
+from . import audit, webhooks
 from .checks.cli import check_command
 
 __all__ = ["governance"]
@@ -43,3 +43,17 @@ def audit_export(output):
     """Write the whole audit log as CSV."""
     for chunk in audit.to_csv(audit.entry_dicts()):
         output.write(chunk)
+
+
+@governance.group("webhooks")
+def webhooks_group():
+    """Webhook deliveries."""
+
+
+@webhooks_group.command("requeue")
+@click.option("--grace", type=int, default=600, show_default=True,
+              help="only deliveries overdue by more than this many seconds")
+def webhooks_requeue(grace):
+    """Queue again every waiting delivery whose attempt is overdue (e.g. after Redis lost its
+    queue)."""
+    click.echo(f"{webhooks.requeue_overdue(grace)} deliveries queued again")

@@ -1,6 +1,7 @@
 """Template helpers (``h.governance_*``)."""
 from __future__ import annotations
 
+import datetime
 import json
 import re
 from typing import Any, Optional
@@ -9,8 +10,9 @@ import flask
 from markupsafe import Markup
 
 import ckan.plugins.toolkit as tk
+from ckan.lib import formatters
 
-from . import workflow
+from . import public, workflow
 from .workflow import N_
 
 # Bootstrap classes of each review state's badge.
@@ -187,3 +189,29 @@ def governance_finding_text(finding: dict[str, Any]) -> Markup:
 def governance_severity_label(severity: str) -> str:
     """Blocking, or needs the steward's acknowledgement."""
     return tk._("Blocking") if severity == "block" else tk._("Needs acknowledgement")
+
+
+def governance_delivery_state_label(state: str) -> str:
+    """The human name of a webhook delivery's state, translated."""
+    labels = {"pending": tk._("Waiting"), "delivered": tk._("Delivered"),
+              "failed": tk._("Failed")}
+    return labels.get(state, state)
+
+
+def governance_review_record(package_id: str) -> Optional[dict[str, Any]]:
+    """The public review record of a released dataset as ``review-record.json`` has it, but
+    without the files' sha256 (computing them reads every file); None for a dataset without a
+    release in force."""
+    try:
+        return public.review_record(*public.released_dataset(package_id), file_digests=False)
+    except tk.ObjectNotFound:
+        return None
+
+
+def governance_datetime(value: Optional[str]) -> str:
+    """A date and time (ISO string) in the UI language's own format, e.g. "29.11.2026, 14:10:00"
+    on a German page (core's ``render_datetime`` with hours keeps an English order)."""
+    if not value:
+        return ""
+    return formatters.localised_nice_date(datetime.datetime.fromisoformat(value),
+                                          show_date=True, with_hours=True, format="medium")

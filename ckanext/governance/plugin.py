@@ -8,7 +8,7 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
-from . import guard, http_guard
+from . import guard, http_guard, subscriptions
 from .logic import existence, pending
 from .logic.action import get_actions
 from .logic.auth import get_auth_functions
@@ -35,6 +35,7 @@ class GovernancePlugin(StewardLabels, DefaultTranslation, p.SingletonPlugin):
     p.implements(p.IMiddleware, inherit=True)
     p.implements(p.IPermissionLabels)
     p.implements(p.ITranslation)
+    p.implements(p.ISignal)
 
     # IConfigurer
     def update_config(self, config):
@@ -56,3 +57,7 @@ class GovernancePlugin(StewardLabels, DefaultTranslation, p.SingletonPlugin):
     # IMiddleware
     def make_middleware(self, app, config):
         return http_guard.install(app)
+
+    # ISignal
+    def get_signal_subscriptions(self):
+        return subscriptions.get_subscriptions()

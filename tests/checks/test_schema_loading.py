@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from ckanext.governance.checks import ChecksError, SchemaSource, load_schema
-from ckanext.governance.checks.schema import DEFAULT_REGISTRY_DIR, REGISTRY_ENV, _check_address, registry_names
+from ckanext.governance.checks.netguard import check_public_address
+from ckanext.governance.checks.schema import DEFAULT_REGISTRY_DIR, REGISTRY_ENV, registry_names
 
 VALID = {"fields": [{"name": "id", "type": "integer"}, {"name": "name", "type": "string"}]}
 
@@ -158,9 +159,9 @@ def test_url_failures(server: str, path: str, options: dict, message: str):
 )
 def test_non_public_addresses_are_refused(address: str):
     with pytest.raises(ChecksError, match="non-public"):
-        _check_address(address, "example.test")
+        check_public_address(address, "example.test")
 
 
 @pytest.mark.parametrize("address", ["93.184.216.34", "2606:4700:4700::1111"])
 def test_public_addresses_pass(address: str):
-    _check_address(address, "example.test")
+    check_public_address(address, "example.test")

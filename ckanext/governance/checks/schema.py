@@ -2,19 +2,16 @@
 offline CLI only, a local file).
 
 frictionless checks the descriptor itself; this module only finds and fetches
-it. URL fetching refuses non-public addresses (checked for every redirect hop,
-and the connection is pinned to the address that was checked, so a second DNS
-answer cannot swap it).
+it. URL fetching refuses non-public addresses on every redirect hop (see
+netguard.py).
 """
 
 from __future__ import annotations
 
 import http.client
-import ipaddress
 import json
 import os
 import re
-import socket
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +21,7 @@ from urllib.parse import urljoin, urlsplit
 from frictionless import FrictionlessException, Schema
 
 from .errors import ChecksError
+from .netguard import pinned_connection
 
 REGISTRY_ENV = "GOVERNANCE_SCHEMA_REGISTRY"
 DEFAULT_REGISTRY_DIR = Path(__file__).resolve().parents[3] / "schemas" / "table"
@@ -195,71 +193,13 @@ def _checked(descriptor: Any, what: str) -> Schema:
 # URL fetching
 
 
-def _check_address(address: str, host: str) -> None:
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if ip.version == 6 and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
-    if (
-        ip.is_private
-        or ip.is_loopback
-        or ip.is_link_local
-        or ip.is_multicast
-        or ip.is_reserved
-        or ip.is_unspecified
-        or not ip.is_global
-    ):
-        raise ChecksError(
-            f"schema URL host {host!r} resolves to the non-public address {ip}; "
-            "refused (an operator can allow private addresses)",
-            "schema-url-refused",
-        )
-
-
-def _resolve(host: str, port: int, allow_private: bool) -> str:
-    try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except socket.gaierror as error:
-        raise ChecksError(f"cannot resolve schema URL host {host!r}: {error.strerror}", "schema-url-unavailable") from None
-    addresses = [info[4][0] for info in infos]
-    if not allow_private:
-        for address in addresses:  # every answer must be public, not just the first
-            _check_address(address, host)
-    return addresses[0]
-
-
-class _PinnedHTTPConnection(http.client.HTTPConnection):
-    def __init__(self, host: str, port: int, address: str, timeout: float):
-        super().__init__(host, port, timeout=timeout)
-        self._address = address
-
-    def connect(self):
-        self.sock = socket.create_connection((self._address, self.port), self.timeout)
-
-
-class _PinnedHTTPSConnection(http.client.HTTPSConnection):
-    def __init__(self, host: str, port: int, address: str, timeout: float):
-        super().__init__(host, port, timeout=timeout)
-        self._address = address
-
-    def connect(self):
-        sock = socket.create_connection((self._address, self.port), self.timeout)
-        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
-
-
 def fetch_url(url: str, *, timeout: float, max_bytes: int, allow_private: bool) -> bytes:
     """GET an http(s) URL with a deadline, a size cap and address checks on every hop."""
     deadline = time.monotonic() + timeout
     for _ in range(MAX_REDIRECTS + 1):
-        parts = urlsplit(url)
-        scheme = parts.scheme.lower()
-        if scheme not in ("http", "https") or not parts.hostname:
-            raise ChecksError(f"schema URL {url!r} is not an http(s) URL", "schema-url-refused")
-        port = parts.port or (443 if scheme == "https" else 80)
-        address = _resolve(parts.hostname, port, allow_private)
         remaining = max(deadline - time.monotonic(), 0.1)
-        cls = _PinnedHTTPSConnection if scheme == "https" else _PinnedHTTPConnection
-        connection = cls(parts.hostname, port, address, remaining)
-        path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        connection, path = pinned_connection(url, allow_private=allow_private, timeout=remaining,
+                                             what="schema URL")
         try:
             connection.request("GET", path, headers={"Accept": "application/json"})
             response = connection.getresponse()

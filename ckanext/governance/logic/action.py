@@ -20,7 +20,7 @@ from .. import audit, findings, guard, jobs, review, workflow
 from ..model import CheckRun, Decision, Release, Review, Steward
 from ..stewards import steward_organization_ids
 from . import schema
-from . import chained, listing, pending, relationships
+from . import chained, listing, pending, public_actions, relationships, webhook_actions
 from . import findings as finding_actions
 
 
@@ -29,7 +29,8 @@ def get_actions() -> dict[str, Any]:
                if name.startswith("governance_") and callable(function)}
     return {**actions, **finding_actions.ACTIONS, **chained.CHAINED_ACTIONS,
             **listing.CHAINED_ACTIONS, **pending.CHAINED_ACTIONS,
-            **relationships.CHAINED_ACTIONS}
+            **relationships.CHAINED_ACTIONS, **webhook_actions.ACTIONS,
+            **public_actions.get_actions()}
 
 
 def _iso(value) -> Optional[str]:

@@ -7,6 +7,7 @@ import ckan.authz as authz
 import ckan.plugins.toolkit as tk
 from ckan import model
 
+from ..model.webhook import Webhook, WebhookDelivery
 from ..stewards import is_steward, steward_organization_ids
 from . import existence
 
@@ -158,3 +159,62 @@ def package_show(next_auth, context, data_dict):
     if not result.get("success"):
         return {"success": False, "msg": tk._("Not authorized to see this dataset")}
     return result
+
+
+# Webhooks -----------------------------------------------------------------------------------
+
+def governance_permission_manage_webhooks(context, data_dict):
+    """Only admins of the organization (and sysadmins) may manage its webhooks."""
+    organization_id = data_dict.get("organization_id")
+    if data_dict.get("delivery_id"):
+        delivery = model.Session.get(WebhookDelivery, data_dict["delivery_id"])
+        data_dict = {"webhook_id": delivery.webhook_id if delivery else None}
+    if data_dict.get("webhook_id"):
+        hook = model.Session.get(Webhook, data_dict["webhook_id"])
+        organization_id = hook.organization_id if hook else None
+    user = _user(context)
+    organization = model.Group.get(organization_id or "")
+    allowed = user is not None and organization is not None and \
+        authz.has_user_permission_for_group_or_org(organization.id, user.name, "admin")
+    return _result(allowed, tk._("Only organization admins can manage webhooks"))
+
+
+def governance_webhook_create(context, data_dict):
+    """Only admins of the organization may register webhooks."""
+    return governance_permission_manage_webhooks(context, data_dict)
+
+
+governance_webhook_list = governance_webhook_create
+
+
+def governance_webhook_delete(context, data_dict):
+    """Only admins of the hook's organization may delete it."""
+    return governance_permission_manage_webhooks(context, {"webhook_id": data_dict.get("id")})
+
+
+def governance_webhook_delivery_list(context, data_dict):
+    """Only admins of the hook's organization may read its delivery log."""
+    return governance_permission_manage_webhooks(
+        context, {"webhook_id": data_dict.get("webhook_id")})
+
+
+def governance_webhook_redeliver(context, data_dict):
+    """Only admins of the hook's organization may send a delivery again."""
+    return governance_permission_manage_webhooks(context, {"delivery_id": data_dict.get("id")})
+
+
+# Public outputs -----------------------------------------------------------------------------
+
+@tk.auth_allow_anonymous_access
+def governance_datapackage_show(context, data_dict):
+    """Anyone: the action itself answers only for released datasets."""
+    return {"success": True}
+
+
+governance_review_record_show = governance_datapackage_show
+
+
+@tk.auth_allow_anonymous_access
+def governance_finding_code_list(context, data_dict):
+    """Anyone may read the list of finding codes."""
+    return {"success": True}

@@ -110,3 +110,43 @@ def finding_reveal(not_empty, unicode_safe, convert_package_name_or_id_to_id):
         "package_id": [not_empty, unicode_safe, convert_package_name_or_id_to_id],
         "finding_id": [not_empty, unicode_safe],
     }
+
+
+@validator_args
+def webhook_create(not_empty, unicode_safe, convert_group_name_or_id_to_id, governance_webhook_url):
+    return {
+        "organization_id": [not_empty, unicode_safe, convert_group_name_or_id_to_id],
+        "url": [not_empty, unicode_safe, governance_webhook_url],
+    }
+
+
+@validator_args
+def webhook_list(not_empty, unicode_safe, convert_group_name_or_id_to_id):
+    return {"organization_id": [not_empty, unicode_safe, convert_group_name_or_id_to_id]}
+
+
+@validator_args
+def webhook_delete(not_empty, unicode_safe):
+    return {"id": [not_empty, unicode_safe]}
+
+
+@validator_args
+def webhook_delivery_list(not_empty, ignore_missing, unicode_safe, natural_number_validator,
+                          limit_to_configured_maximum, governance_delivery_state):
+    return {
+        "webhook_id": [not_empty, unicode_safe],
+        "state": [ignore_missing, governance_delivery_state],
+        "limit": [ignore_missing, natural_number_validator,
+                  limit_to_configured_maximum("ckan.search.rows_max", 100)],
+        "offset": [ignore_missing, natural_number_validator],
+    }
+
+
+webhook_redeliver = webhook_delete
+
+
+@validator_args
+def public_output_show(not_empty, unicode_safe):
+    # No name-to-id converter: it would answer a missing dataset differently from an
+    # unreleased one.
+    return {"id": [not_empty, unicode_safe]}

@@ -5,7 +5,9 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
+from .. import webhooks as _webhooks
 from .. import workflow
+from ..checks import ChecksError as _ChecksError
 from ..checks import SchemaReferenceError, check_reference
 
 
@@ -54,4 +56,24 @@ def governance_table_schema(value: Any, context) -> Any:
         raise tk.Invalid(tk._("Give the name of a Table Schema from the schema registry, an "
                               "http(s) URL or the Table Schema itself as JSON; files on the "
                               "server cannot be used."))
+    return value
+
+
+def governance_webhook_url(value: Any, context) -> str:
+    """An http(s) URL without credentials whose host resolves to public addresses only
+    (unless the operator allows private ones); at most 2000 characters."""
+    value = value.strip() if isinstance(value, str) else value
+    if not isinstance(value, str) or len(value) > 2000:
+        raise tk.Invalid(tk._("Please give an http(s) URL of at most 2000 characters"))
+    try:
+        _webhooks.check_url(value)
+    except _ChecksError as error:
+        raise tk.Invalid(tk._("This URL cannot receive webhooks: {reason}").format(
+            reason=error))
+    return value
+
+
+def governance_delivery_state(value: Any, context) -> str:
+    if value not in _webhooks.DELIVERY_STATES:
+        raise tk.Invalid(tk._("Unknown state: {state}").format(state=value))
     return value
