@@ -6,7 +6,7 @@ from typing import Any, Optional
 
 import ckan.plugins.toolkit as tk
 
-from . import workflow
+from . import dataset_diff, workflow
 
 # Bootstrap classes of each review state's badge.
 _STATE_BADGE_CLASSES = {
@@ -95,3 +95,8 @@ def governance_status(package_id: str) -> Optional[dict[str, Any]]:
 def governance_json(value: Any) -> str:
     """Pretty JSON for schemas and dialects shown in reports."""
     return json.dumps(value, indent=2, ensure_ascii=False, sort_keys=True)
+
+
+def governance_labelled_diff(diff: dict[str, Any], dataset_type: str = "dataset") -> dict[str, Any]:
+    """A review's diff with its fields' labels in the reader's language."""
+    return dataset_diff.labelled(diff, dataset_type)
