@@ -16,8 +16,10 @@ whatever their style.
 
 Memory stays flat whatever the file size: each row costs two 64-bit hashes and its row
 number (24 bytes), spilled to temporary files partitioned by hash beyond SPILL_ROWS rows,
-and matched one partition at a time. Two different rows share a hash with probability about
-2**-64 per comparison. A second pass reads only the few example rows.
+and matched one partition at a time. Rows are hashed with the interpreter's keyed SipHash
+(a new key in every process), so two different rows share a hash only by chance (about
+2**-64 per comparison), never by a publisher's design. A second pass reads only the few
+example rows.
 
 Examples are bounded (EXAMPLES rows per kind, EXAMPLE_COLUMNS cells per row, CELL_CHARS
 characters per cell), and cells of the columns named in ``mask_columns`` (those the privacy
@@ -47,7 +49,7 @@ from frictionless.system import system
 from .errors import ChecksError
 from .readers import BUFFER_SIZE, ArrowGaveUp, Batch, Table, open_table
 from .schema import load_schema
-from .table_schema import mix64, string_hashes
+from .table_schema import mix64
 
 EXAMPLES = 5
 EXAMPLE_COLUMNS = 12
@@ -248,15 +250,29 @@ class _Source:
             if not len(batch):
                 continue
             texts = [_text(column) for column in batch.columns]
-            blank = np.logical_and.reduce([pc.binary_length(text).to_numpy(zero_copy_only=False) == 0 for text in texts])
-            hashes = {name: string_hashes(texts[self.index[name]]) for name in set(key) | set(content)}
-            keep = ~blank
+            lengths = [_lengths(text) for text in texts]
+            keep = ~np.logical_and.reduce([length == 0 for length in lengths])  # blank rows are no rows
             spool.add(
-                _combine([hashes[name] for name in key], len(batch))[keep],
-                _combine([hashes[name] for name in content], len(batch))[keep],
+                self._row_hashes(texts, lengths, key)[keep],
+                self._row_hashes(texts, lengths, content)[keep],
                 batch.row_numbers[keep],
             )
         return spool
+
+    def _row_hashes(self, texts: List[pa.Array], lengths: List[np.ndarray], names: List[str]) -> np.ndarray:
+        """One hash per row of the named columns' cells: the cells joined, hashed with the
+        interpreter's keyed SipHash (a publisher cannot make two rows collide without the
+        key, which is new in every process), and mixed with each cell's length (so that the
+        joined text stands for exactly one row of cells)."""
+        columns = [self.index[name] for name in names]
+        if not columns:
+            return np.zeros(len(texts[0]) if texts else 0, _U64)
+        joined = pc.binary_join_element_wise(*[texts[c] for c in columns], "\x1f").cast(pa.binary())
+        hashes = np.fromiter(map(hash, joined.to_numpy(zero_copy_only=False)), np.int64, len(joined)).view(_U64)
+        with np.errstate(over="ignore"):
+            for position, column in enumerate(columns):
+                hashes = mix64(hashes ^ (lengths[column].astype(_U64) + _COLUMN_SALT * _U64(position + 1)))
+        return hashes
 
     def fetch(self, wanted: Set[int]) -> Dict[int, Dict[str, str]]:
         """The cells of the given rows, by row number: a second pass that stops at the last
@@ -320,13 +336,10 @@ def _text(column: Union[pa.Array, Sequence[Any]]) -> pa.Array:
     return column
 
 
-def _combine(hashes: List[np.ndarray], count: int) -> np.ndarray:
-    """One hash of several columns' hashes, by position."""
-    combined = np.zeros(count, _U64)
-    with np.errstate(over="ignore"):
-        for position, column_hash in enumerate(hashes):
-            combined = mix64(combined ^ (column_hash + _COLUMN_SALT * _U64(position + 1)))
-    return combined
+def _lengths(column: pa.Array) -> np.ndarray:
+    """Byte length of each cell (from the offsets: no pass over the text)."""
+    offsets = np.frombuffer(column.buffers()[1], np.int32)[column.offset : column.offset + len(column) + 1]
+    return np.diff(offsets)
 
 
 # Matching
