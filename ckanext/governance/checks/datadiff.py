@@ -63,7 +63,6 @@ CHARDET_CONFIDENCE = 0.5
 csv.field_size_limit(FIELD_SIZE_LIMIT)
 
 _U64 = np.uint64
-_COLUMN_SALT = _U64(0x9E3779B97F4A7C15)
 _WORD = re.compile(r"\w+")
 
 SchemaArgument = Union[None, Dict[str, Any], str]
@@ -250,29 +249,20 @@ class _Source:
             if not len(batch):
                 continue
             texts = [_text(column) for column in batch.columns]
-            lengths = [_lengths(text) for text in texts]
-            keep = ~np.logical_and.reduce([length == 0 for length in lengths])  # blank rows are no rows
-            spool.add(
-                self._row_hashes(texts, lengths, key)[keep],
-                self._row_hashes(texts, lengths, content)[keep],
-                batch.row_numbers[keep],
-            )
+            keep = np.logical_or.reduce([np.diff(_offsets(text)) > 0 for text in texts])  # blank rows are no rows
+            contents = self._row_hashes(texts, content)
+            keys = contents if key == content else self._row_hashes(texts, key)
+            spool.add(keys[keep], contents[keep], batch.row_numbers[keep])
         return spool
 
-    def _row_hashes(self, texts: List[pa.Array], lengths: List[np.ndarray], names: List[str]) -> np.ndarray:
-        """One hash per row of the named columns' cells: the cells joined, hashed with the
-        interpreter's keyed SipHash (a publisher cannot make two rows collide without the
-        key, which is new in every process), and mixed with each cell's length (so that the
-        joined text stands for exactly one row of cells)."""
-        columns = [self.index[name] for name in names]
+    def _row_hashes(self, texts: List[pa.Array], names: List[str]) -> np.ndarray:
+        """One hash per row of the named columns' cells, joined by the byte 0xFF, which UTF-8
+        text never contains: the joined bytes stand for exactly one row of cells."""
+        columns = [texts[self.index[name]].cast(pa.binary()) for name in names]
         if not columns:
             return np.zeros(len(texts[0]) if texts else 0, _U64)
-        joined = pc.binary_join_element_wise(*[texts[c] for c in columns], "\x1f").cast(pa.binary())
-        hashes = np.fromiter(map(hash, joined.to_numpy(zero_copy_only=False)), np.int64, len(joined)).view(_U64)
-        with np.errstate(over="ignore"):
-            for position, column in enumerate(columns):
-                hashes = mix64(hashes ^ (lengths[column].astype(_U64) + _COLUMN_SALT * _U64(position + 1)))
-        return hashes
+        joined = columns[0] if len(columns) == 1 else pc.binary_join_element_wise(*columns, pa.scalar(b"\xff", pa.binary()))
+        return _hashes(joined)
 
     def fetch(self, wanted: Set[int]) -> Dict[int, Dict[str, str]]:
         """The cells of the given rows, by row number: a second pass that stops at the last
@@ -331,15 +321,20 @@ def _text(column: Union[pa.Array, Sequence[Any]]) -> pa.Array:
         column = column.cast(pa.string())
     if column.null_count:
         column = column.fill_null("")
-    if pc.any(pc.match_substring(column, "\r")).as_py():
+    offsets, data = _offsets(column), column.buffers()[2]
+    if data is not None and (np.frombuffer(data, np.uint8)[offsets[0] : offsets[-1]] == 13).any():
         column = pc.replace_substring(column, "\r\n", "\n")
     return column
 
 
-def _lengths(column: pa.Array) -> np.ndarray:
-    """Byte length of each cell (from the offsets: no pass over the text)."""
-    offsets = np.frombuffer(column.buffers()[1], np.int32)[column.offset : column.offset + len(column) + 1]
-    return np.diff(offsets)
+def _offsets(column: pa.Array) -> np.ndarray:
+    return np.frombuffer(column.buffers()[1], np.int32)[column.offset : column.offset + len(column) + 1]
+
+
+def _hashes(cells: pa.Array) -> np.ndarray:
+    """The interpreter's keyed SipHash of each cell's bytes: a publisher cannot make two
+    different values collide without the key, which is new in every process."""
+    return np.fromiter(map(hash, cells.to_numpy(zero_copy_only=False)), np.int64, len(cells)).view(_U64)
 
 
 # Matching
@@ -355,10 +350,6 @@ class _Spool:
         self._buffered = 0
         self._spill_rows = spill_rows
         self._folder: Optional[tempfile.TemporaryDirectory] = None
-
-    @property
-    def spilled(self) -> bool:
-        return self._folder is not None
 
     def add(self, keys: np.ndarray, contents: np.ndarray, rows: np.ndarray) -> None:
         self._parts.append((keys, contents, rows.astype(np.int64, copy=False)))
@@ -392,9 +383,17 @@ class _Spool:
         return tuple(np.concatenate([part[i] for part in self._parts]) for i in range(3))  # type: ignore
 
     def partitions(self) -> Iterator[Tuple[np.ndarray, np.ndarray, np.ndarray]]:
-        """The spooled rows, all at once, or one partition after the other once spilled."""
+        """The spooled rows, one partition (by the top bits of the key hash) after the other."""
         if self._folder is None:
-            yield self._buffer()
+            keys, contents, rows = self._buffer()
+            self._parts = []  # the concatenation holds them now
+            # Partitioned in memory too: matching needs a few times a partition's size.
+            partitions = (keys >> _U64(64 - PARTITION_BITS)).astype(np.uint8)
+            order = np.argsort(partitions, kind="stable")
+            bounds = np.searchsorted(partitions[order], np.arange((1 << PARTITION_BITS) + 1))
+            for partition in range(1 << PARTITION_BITS):
+                chosen = order[bounds[partition] : bounds[partition + 1]]
+                yield keys[chosen], contents[chosen], rows[chosen]
             return
         self.spill()
         try:
@@ -424,15 +423,16 @@ class _Tally:
         self.changed = sorted(self.changed, key=lambda pair: pair[1])[: self.examples]
 
 
-def _with_occurrence(keys: np.ndarray, rows: np.ndarray) -> np.ndarray:
+def _unique_by_occurrence(keys: np.ndarray) -> np.ndarray:
     """Keys made unique by their occurrence: the n-th row with a key (in file order) matches
     the n-th row with that key in the other file."""
-    order = np.lexsort((rows, keys))
+    ordered = np.sort(keys)
+    if not (ordered[1:] == ordered[:-1]).any():
+        return keys
+    order = np.argsort(keys, kind="stable")  # equal keys stay in file order
     ordered = keys[order]
     first = np.ones(len(ordered), bool)
     first[1:] = ordered[1:] != ordered[:-1]
-    if first.all():
-        return keys
     positions = np.arange(len(ordered))
     occurrence = positions - np.maximum.accumulate(np.where(first, positions, 0))
     with np.errstate(over="ignore"):
@@ -442,6 +442,17 @@ def _with_occurrence(keys: np.ndarray, rows: np.ndarray) -> np.ndarray:
     return result
 
 
+def _pairs(released: np.ndarray, pending: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
+    """Indices (released, pending) of equal keys, each key unique on its side: one sort of
+    both sides together, equal keys end up next to each other."""
+    keys = np.concatenate([released, pending])
+    order = np.argsort(keys)
+    ordered = keys[order]
+    at = np.flatnonzero(ordered[1:] == ordered[:-1])
+    first, second = order[at], order[at + 1]
+    return np.minimum(first, second), np.maximum(first, second) - len(released)
+
+
 def _smallest(values: np.ndarray, count: int) -> np.ndarray:
     if len(values) <= count:
         return np.sort(values)
@@ -449,25 +460,12 @@ def _smallest(values: np.ndarray, count: int) -> np.ndarray:
 
 
 def _match(released: _Spool, pending: _Spool, examples: int) -> _Tally:
-    if released.spilled != pending.spilled:  # partitions must line up
-        for spool in (released, pending):
-            if not spool.spilled:
-                spool.spill()
     tally = _Tally(examples)
     for (r_keys, r_contents, r_rows), (p_keys, p_contents, p_rows) in zip(released.partitions(), pending.partitions()):
-        r_keys, p_keys = _with_occurrence(r_keys, r_rows), _with_occurrence(p_keys, p_rows)
-        order = np.argsort(r_keys, kind="stable")
-        sorted_keys = r_keys[order]
-        if len(sorted_keys):
-            position = np.minimum(np.searchsorted(sorted_keys, p_keys), len(sorted_keys) - 1)
-            found = sorted_keys[position] == p_keys
-        else:
-            position, found = np.zeros(len(p_keys), np.int64), np.zeros(len(p_keys), bool)
-        partner = order[position[found]]  # released index of each matched pending row
-        matched = np.zeros(len(r_keys), bool)
-        matched[partner] = True
+        partner, found = _pairs(_unique_by_occurrence(r_keys), _unique_by_occurrence(p_keys))
+        added = np.delete(p_rows, found)
+        removed = np.delete(r_rows, partner)
         differs = r_contents[partner] != p_contents[found]
-        added, removed = p_rows[~found], r_rows[~matched]
         tally.added_count += len(added)
         tally.removed_count += len(removed)
         tally.matched_count += len(partner)
