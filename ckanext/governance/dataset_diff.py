@@ -87,10 +87,6 @@ def diff_datasets(live: dict[str, Any], pending: dict[str, Any],
     }
 
 
-def is_empty(diff: dict[str, Any]) -> bool:
-    return not (diff["dataset"] or diff["resources"] or diff["resource_order"])
-
-
 # Dataset fields
 
 

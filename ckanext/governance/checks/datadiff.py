@@ -5,16 +5,16 @@
 
 Both files are read with the checks' readers (encoding, BOM and CSV dialect detected per
 file, so a file saved again in another encoding or with other quoting or line endings shows
-no change; see ``text_encoding``), streamed in batches with pyarrow. Columns are matched by name: added, removed,
-retyped (types from the Table Schemas when both files have one, else inferred from each
-file's first rows). Rows are matched on the Table Schema's primary key when both files have
+no change; see ``text_encoding``), streamed in batches with pyarrow. Columns are matched by
+name: added, removed, retyped (types from the Table Schemas when both files have one, else
+inferred from each file's first rows). Rows are matched on the Table Schema's primary key when both files have
 its columns, so a row whose key stays and whose other cells change is *changed*; without one,
 rows are matched on their content and can only be added or removed (a multiset: a row
 repeated twice in one file and three times in the other is one added row). Cells are
 compared as text after decoding and parsing; line breaks inside cells compare equal
 whatever their style.
 
-Memory stays flat whatever the file size: each row costs two 64-bit hashes and its row
+Memory is bounded whatever the file size: each row costs two 64-bit hashes and its row
 number (24 bytes), spilled to temporary files partitioned by hash beyond SPILL_ROWS rows,
 and matched one partition at a time. Rows are hashed with the interpreter's keyed SipHash
 (a new key in every process), so two different rows share a hash only by chance (about
