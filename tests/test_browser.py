@@ -128,6 +128,11 @@ def test_steward_sees_the_diff_of_a_change(world, live_server, browser):
     publisher.action.resource_create(
         package_id=released["id"], name="november.csv", format="CSV",
         schema="waste-bin-sensors", upload=_named_file(io.BytesIO(CLEAN_CSV), "november.csv"))
+    # The released file again, one reading corrected, one dropped, one added.
+    replaced = CLEAN_CSV.replace(b",63.5,", b",65.0,").splitlines()[:2] + [
+        b"3,MZ-WB-00003,2026-11-01T06:45:00Z,12.5,90,ok,false,Oberstadt,Deckel klemmt"]
+    publisher.action.resource_patch(id=released["resources"][0]["id"], upload=_named_file(
+        io.BytesIO(b"\n".join(replaced) + b"\n"), "readings.csv"))
     world.submit_and_check(released["id"])
 
     page = _steward_page(world, live_server, browser)
@@ -136,4 +141,13 @@ def test_steward_sees_the_diff_of_a_change(world, live_server, browser):
         "heading", name="Changes against the released version"))
     expect(diff).to_contain_text("jetzt mit Batteriestand")
     expect(diff).to_contain_text("november.csv")
+    expect(diff.get_by_role("rowheader", name="Description")).to_have_count(1)
+    expect(diff).to_contain_text("1 row changed")
+    expect(diff).to_contain_text("Deckel klemmt")
     _shot(page, "review-change-diff")
+    page.goto(f"{live_server}/de/dataset/abfall-mitte/governance")
+    diff = page.locator("section", has=page.get_by_role(
+        "heading", name="Änderungen gegenüber der freigegebenen Fassung"))
+    expect(diff.get_by_role("rowheader", name="Beschreibung")).to_have_count(1)
+    expect(diff).to_contain_text("1 Zeile geändert")
+    _shot(page, "review-change-diff-de")

@@ -37,8 +37,8 @@ def test_metadata_change_is_staged_until_approved(world):
     world.submit_and_check(released["id"])
     review = world.review(released["id"])
     assert review["kind"] == "change" and review["state"] == "in_review"
-    assert {"field": "notes", "live": released["notes"], "pending": "MARKER-META"} in \
-        review["diff"]
+    assert {"field": "notes", "change": "changed", "live": released["notes"],
+            "pending": "MARKER-META"} in review["diff"]["dataset"]
     world.approve(released["id"])
     assert world.as_user(None).action.package_show(id=released["id"])["notes"] == "MARKER-META"
 

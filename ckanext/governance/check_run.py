@@ -23,12 +23,13 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 
 from . import staging
-from .checks import ChecksError, validate_table
+from .checks import ChecksError, load_schema, validate_table
 from .checks.privacy import PrivacyConfig, check_metadata as metadata_privacy
 from .checks.privacy import config_from_mapping, load_config
 from .checks.privacy.metadata import metadata_texts
+from .checks.datadiff import diff_tables
 from .model import Review
-from .review import live_file_path
+from .review import live_dataset, live_file_path
 
 log = logging.getLogger(__name__)
 
@@ -196,6 +197,7 @@ def build_report(review: Review, content: dict[str, Any]) -> dict[str, Any]:
         f for r in resources for f in (r.get("report") or {}).get("privacy", [])]
     metadata_blocking = sum(f["severity"] == "block" for f in metadata["privacy"]) \
         + (metadata["privacy_status"] == "error")
+    add_data_diffs(review, content, resources)
     blocking = len(metadata_errors) + metadata_blocking + sum(r["blocking"] for r in resources)
     return {
         "valid": blocking == 0,
@@ -214,3 +216,61 @@ def build_report(review: Review, content: dict[str, Any]) -> dict[str, Any]:
                 (r.get("report") or {}).get("privacy_status") != "ran" for r in resources),
         },
     }
+
+
+def add_data_diffs(review: Review, content: dict[str, Any],
+                   results: list[dict[str, Any]]) -> None:
+    """For a change: compare every replaced tabular file with the released one and keep the
+    data diff in the resource's report (``data_diff``), with the hash of the pending file it
+    compared. A diff that could not be made says why (``error``); it never blocks."""
+    if review.kind != "change" or not review.staged_files:
+        return
+    live = {r["id"]: r for r in live_dataset(review.package_id).get("resources", [])}
+    for resource, result in zip(content.get("resources", []), results):
+        before = live.get(resource.get("id"))
+        if result.get("kind") == "table" and resource["id"] in review.staged_files \
+                and before is not None and before.get("url_type") == "upload" \
+                and table_format(before) is not None:
+            result["data_diff"] = data_diff(review, before, resource, result)
+
+
+def data_diff(review: Review, before: dict[str, Any], resource: dict[str, Any],
+              result: dict[str, Any]) -> dict[str, Any]:
+    released, pending = live_file_path(before["id"]), staging.staged_path(review, resource["id"])
+    entry: dict[str, Any] = {"pending_sha256": review.staged_files[resource["id"]]["sha256"]}
+    report = result.get("report") or {}
+    # The pending schema as the check loaded it (not fetched twice); none if it had none.
+    pending_schema = report.get("schema") if report.get("schema_source") else None
+    released_schema = None
+    if before.get("schema"):
+        try:
+            released_schema = load_schema(
+                before["schema"],
+                registry_dir=tk.config.get("ckanext.governance.schema_registry") or None,
+                allow_private_urls=tk.config.get("ckanext.governance.schema_url.allow_private")
+            ).descriptor
+        except ChecksError as error:  # the types are then inferred from both files
+            entry["released_schema_error"] = str(error)
+    try:
+        diff = diff_tables(released, pending, released_schema=released_schema,
+                           pending_schema=pending_schema, released_format=table_format(before),
+                           pending_format=table_format(resource),
+                           mask_columns=_privacy_columns(report))
+    except ChecksError as error:
+        message = str(error).replace(released, "released file").replace(pending, "pending file")
+        return {**entry, "error": message, "error_code": "unreadable"}
+    except Exception:  # the diff informs the steward; a bug in it must not fail the checks
+        log.exception("data diff of resource %s failed", resource["id"])
+        return {**entry, "error": "internal error, see the worker log", "error_code": "internal"}
+    return {**entry, **diff}
+
+
+def _privacy_columns(report: dict[str, Any]) -> list[str]:
+    """Columns the privacy checks found something in: their examples are masked."""
+    columns = set()
+    for finding in report.get("privacy") or []:
+        for key in ("column", "field"):
+            if isinstance(finding.get(key), str):
+                columns.add(finding[key])
+        columns.update(c for c in finding.get("columns") or [] if isinstance(c, str))
+    return sorted(columns)

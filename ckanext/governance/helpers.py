@@ -12,7 +12,7 @@ from markupsafe import Markup
 import ckan.plugins.toolkit as tk
 from ckan.lib import formatters
 
-from . import public, workflow
+from . import dataset_diff, public, workflow
 from .workflow import N_
 
 # Bootstrap classes of each review state's badge.
@@ -215,3 +215,8 @@ def governance_datetime(value: Optional[str]) -> str:
         return ""
     return formatters.localised_nice_date(datetime.datetime.fromisoformat(value),
                                           show_date=True, with_hours=True, format="medium")
+
+
+def governance_labelled_diff(diff: dict[str, Any], dataset_type: str = "dataset") -> dict[str, Any]:
+    """A review's diff with its fields' labels in the reader's language."""
+    return dataset_diff.labelled(diff, dataset_type)

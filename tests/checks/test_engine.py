@@ -10,6 +10,7 @@ import zipfile
 from pathlib import Path
 
 import numpy as np
+import pyarrow as pa
 import pytest
 
 from ckanext.governance.checks import ChecksError, validate_table
@@ -183,3 +184,23 @@ def test_no_ckan_import(tmp_path: Path):
     )
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_string_hashes_use_every_byte_of_a_value_before_trailing_empty_ones():
+    # The last non-empty value of a batch lost its last byte to the empty values after it.
+    assert string_hashes(pa.array(["ab", "xb", "", ""]))[1] != string_hashes(pa.array(["ab", "xc", "", ""]))[1]
+    assert string_hashes(pa.array(["xb", "", ""]))[0] == string_hashes(pa.array(["xb"]))[0]
+
+
+def test_unique_values_ending_two_batches_are_no_duplicates(tmp_path: Path):
+    """Two batches, each ending in a value followed by empty cells (values here, not missing):
+    'xb' and 'xc' differ; only the repeated empty cells are duplicates."""
+    rows = readers.PYTHON_BATCH_ROWS
+    lines = ["v,w"] + [f"a{i},1" for i in range(rows - 3)] + ["xb,1", ",1", ",1"] \
+        + [f"c{i},1" for i in range(rows - 3)] + ["xc,1", ",1", ",1"]
+    path = write(tmp_path, "a.csv", ("\n".join(lines) + "\n").encode())
+    schema = {"fields": [{"name": "v", "type": "string", "constraints": {"unique": True}},
+                         {"name": "w", "type": "integer"}], "missingValues": ["NA"]}
+    report = validate_table(path, schema, format="csv")
+    assert report.reader == "python" and report.rows == 2 * rows
+    assert report.error_counts["unique-error"] == 3

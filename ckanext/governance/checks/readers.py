@@ -178,7 +178,14 @@ def _as_arrow_if_text(values: Sequence[Any]) -> Union[pa.Array, Sequence[Any]]:
 # Opening
 
 
-def open_table(path: str, *, format: Optional[str] = None, progress: Optional[ProgressCallback] = None) -> Table:
+def open_table(
+    path: str,
+    *,
+    format: Optional[str] = None,
+    progress: Optional[ProgressCallback] = None,
+    encoding: Optional[str] = None,
+) -> Table:
+    """Open a table; ``encoding`` (CSV/TSV) overrides frictionless's detection."""
     if not os.path.isfile(path):
         raise ChecksError(f"{path}: no such file", "file-not-found")
     fmt = (format or _format_from_name(path) or _format_from_content(path)).lower()
@@ -186,7 +193,7 @@ def open_table(path: str, *, format: Optional[str] = None, progress: Optional[Pr
         raise ChecksError(f"{path}: unsupported format {fmt!r} (supported: {', '.join(FORMATS)})", "unsupported-format")
     try:
         if fmt in ("csv", "tsv"):
-            table = _open_csv(path, fmt)
+            table = _open_csv(path, fmt, encoding)
         elif fmt == "xlsx":
             table = _open_xlsx(path)
         else:
@@ -254,11 +261,11 @@ def _check_text(path: str, buffer: bytes, fmt: str) -> None:
         raise ChecksError(f"{path} looks like a binary file (it contains NUL bytes), not {fmt.upper()} text")
 
 
-def _open_csv(path: str, fmt: str) -> Table:
+def _open_csv(path: str, fmt: str, encoding: Optional[str] = None) -> Table:
     with open(path, "rb") as file:
         buffer = file.read(BUFFER_SIZE)
     _check_text(path, buffer, fmt)
-    encoding = Detector().detect_encoding(buffer)
+    encoding = encoding or Detector().detect_encoding(buffer)
     raw = open(path, "rb")
     # frictionless reads CSV with newline="" and other text with universal newlines
     text = io.TextIOWrapper(raw, encoding, newline="" if fmt == "csv" else None)

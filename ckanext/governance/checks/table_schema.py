@@ -99,12 +99,16 @@ def string_hashes(column: pa.Array) -> np.ndarray:
     if not len(data):
         return result
     position = np.arange(len(data), dtype=np.int64) - np.repeat(offsets[:-1], lengths)
-    starts = np.minimum(offsets[:-1], len(data) - 1)
+    # Sums over the non-empty strings only: each then ends where the next one starts (an
+    # empty string's start, clamped into the data, would cut the last byte off the string
+    # before it).
+    filled = lengths > 0
+    starts = offsets[:-1][filled]
     with np.errstate(over="ignore"):
         for multiplier in (0x100000001B3, 0x9E3779B97F4A7C15 | 1):
             terms = data * _powers(multiplier, int(lengths.max()))[position]
-            sums = np.add.reduceat(terms, starts)
-            sums[lengths == 0] = 0
+            sums = np.zeros(len(lengths), _U64)
+            sums[filled] = np.add.reduceat(terms, starts)
             result = mix64(result ^ sums)
     return result
 

@@ -16,7 +16,7 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.logic import validate
 
-from .. import audit, findings, guard, jobs, review, workflow
+from .. import audit, dataset_diff, findings, guard, jobs, review, workflow
 from ..model import CheckRun, Decision, Release, Review, Steward
 from ..stewards import steward_organization_ids
 from . import schema
@@ -277,7 +277,22 @@ def governance_status_show(context, data_dict):
 @validate(schema.review_show)
 def governance_review_show(context, data_dict):
     """The open (or latest) review of a dataset with what is under review: for a change to a
-    released dataset, the pending content and a field-by-field diff against the live version.
+    released dataset, the pending content and what it changes against the live version.
+
+    ``diff`` (changes only) has stable keys; values are as stored, and changes that are none
+    (``False`` against ``"false"``, empty against missing, whitespace, ids against names,
+    timestamps, derived fields) are left out:
+
+    - ``dataset``: ``{"field", "change", "live", "pending"}`` per changed field, ``change``
+      being ``added``, ``removed`` or ``changed``; lists (``tags``, ``groups``, multiple-choice
+      fields) also carry ``added`` and ``removed`` items; ``extras`` one entry per ``key``.
+    - ``resources``: ``{"id", "name", "change", "fields"}`` per added, removed or changed
+      resource, ``fields`` like ``dataset``'s; a newly uploaded file adds ``file``
+      (``change``: ``added`` or ``replaced``, ``filename``, ``size``, ``sha256`` and the
+      ``live`` file's ``filename`` and ``size``) and, once the check run compared it with the
+      released file, ``data``: the data diff (see ``checks.datadiff.diff_tables``: columns
+      added, removed, retyped; rows added, removed, changed with examples), or ``error``.
+    - ``resource_order``: ``{"live": [ids], "pending": [ids]}`` if the order changed, else null.
 
     :param package_id: id or name of the dataset
     :type package_id: string
@@ -294,36 +309,22 @@ def governance_review_show(context, data_dict):
     if current.kind == "change":
         live = review.live_dataset(package_id)
         result["pending"] = current.content
-        result["diff"] = diff_datasets(live, current.content or {})
+        result["diff"] = diff_datasets(live, current.content or {}, current)
         result["staged_files"] = current.staged_files
     return result
 
 
-def diff_datasets(live: dict[str, Any], pending: dict[str, Any]) -> list[dict[str, Any]]:
-    """Field-by-field changes, resources matched by id."""
-    changes = []
-    skip = {"resources", "metadata_modified", "organization", "governance", "num_resources",
-            "num_tags"}
-    for key in sorted((set(live) | set(pending)) - skip):
-        if live.get(key) != pending.get(key) and key in pending:
-            changes.append({"field": key, "live": live.get(key), "pending": pending.get(key)})
-    live_resources = {r["id"]: r for r in live.get("resources", [])}
-    pending_resources = {r["id"]: r for r in pending.get("resources", [])}
-    for resource_id, resource in pending_resources.items():
-        before = live_resources.get(resource_id)
-        if before is None:
-            changes.append({"resource": resource_id, "change": "added", "pending": resource})
-            continue
-        fields = {k for k in set(before) | set(resource)
-                  if k not in ("metadata_modified", "position", "governance")
-                  and before.get(k) != resource.get(k)}
-        if fields:
-            changes.append({"resource": resource_id, "change": "changed",
-                            "fields": {k: {"live": before.get(k), "pending": resource.get(k)}
-                                       for k in sorted(fields)}})
-    for resource_id in live_resources.keys() - pending_resources.keys():
-        changes.append({"resource": resource_id, "change": "removed"})
-    return changes
+def diff_datasets(live: dict[str, Any], pending: dict[str, Any],
+                  change: Optional[Review] = None) -> dict[str, Any]:
+    """What ``pending`` changes against ``live``, with the staged files of the ``change``
+    review and the data diffs its latest check run computed for them."""
+    data_diffs = {}
+    run = _latest_run(change.id) if change is not None else None
+    for resource in ((run.report or {}).get("resources") or []) if run else []:
+        if resource.get("data_diff") is not None:
+            data_diffs[resource["id"]] = resource["data_diff"]
+    return dataset_diff.diff_datasets(live, pending, change.staged_files if change else None,
+                                      data_diffs)
 
 
 @tk.side_effect_free
