@@ -11,7 +11,7 @@ from typing import Any, Optional
 import ckan.plugins.toolkit as tk
 from ckan import model
 
-from . import staging
+from . import progress, staging
 from .checks import ChecksError, validate_table
 from .model import Review
 from .review import live_file_path
@@ -35,8 +35,11 @@ def check_metadata(dataset: dict[str, Any]) -> list[dict[str, Any]]:
         if name == "tag_string":
             value = dataset.get("tags") or dataset.get("tag_string")
         if field.get("governance_required") and _is_empty(value):
+            # The report's message is English; the web UI words it by code and field.
+            label = field.get("label", name)
+            label = label.get("en", name) if isinstance(label, dict) else label
             errors.append({"code": "missing-field", "field": name,
-                           "message": f"'{field.get('label', name)}' is required for release"})
+                           "message": f"'{label}' is required for release"})
         if field.get("governance_open_license") and not _is_empty(value):
             license_ = model.Package.get_license_register().get(value)
             if license_ is None or not license_.isopen():
@@ -64,11 +67,15 @@ def _file_of(review: Review, resource: dict[str, Any]) -> Optional[str]:
     return None
 
 
-def check_resource(review: Review, resource: dict[str, Any]) -> dict[str, Any]:
+def check_resource(review: Review, resource: dict[str, Any],
+                   tracker: Optional[progress.Tracker] = None, index: int = 1) -> dict[str, Any]:
     result = {"id": resource.get("id"), "name": resource.get("name"),
               "format": resource.get("format"), "schema": resource.get("schema") or None}
     path = _file_of(review, resource)
     table_format = _table_format(resource)
+    report_progress = tracker.resource(
+        index, resource.get("name"), path if table_format else None, table_format) \
+        if tracker else None
     if path is None:
         return {**result, "kind": "link", "valid": True, "blocking": False,
                 "message": "Linked file: not checked, the steward has to confirm it"}
@@ -79,17 +86,22 @@ def check_resource(review: Review, resource: dict[str, Any]) -> dict[str, Any]:
         report = validate_table(
             path, schema=resource.get("schema") or None, format=table_format,
             registry_dir=tk.config.get("ckanext.governance.schema_registry") or None,
-            allow_private_urls=tk.config.get("ckanext.governance.schema_url.allow_private"))
+            allow_private_urls=tk.config.get("ckanext.governance.schema_url.allow_private"),
+            progress=report_progress)
     except ChecksError as error:
         return {**result, "kind": "table", "valid": False, "blocking": True,
                 "message": str(error)}
+    if tracker:
+        tracker.resource_done(report.rows)
     return {**result, "kind": "table", "valid": report.valid, "blocking": not report.valid,
             "report": report.to_dict()}
 
 
-def build_report(review: Review, content: dict[str, Any]) -> dict[str, Any]:
+def build_report(review: Review, content: dict[str, Any],
+                 tracker: Optional[progress.Tracker] = None) -> dict[str, Any]:
     metadata_errors = check_metadata(content)
-    resources = [check_resource(review, r) for r in content.get("resources", [])]
+    resources = [check_resource(review, r, tracker, index)
+                 for index, r in enumerate(content.get("resources", []), start=1)]
     blocking = len(metadata_errors) + sum(r["blocking"] for r in resources)
     return {
         "valid": blocking == 0,

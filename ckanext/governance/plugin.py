@@ -8,6 +8,7 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
+from . import subscriptions
 from .logic.action import get_actions
 from .stewards import StewardLabels
 
@@ -23,8 +24,13 @@ class GovernancePlugin(StewardLabels, DefaultTranslation, p.SingletonPlugin):
     p.implements(p.IConfigurer)
     p.implements(p.IPermissionLabels)
     p.implements(p.ITranslation)
+    p.implements(p.ISignal)
 
     # IConfigurer
     def update_config(self, config):
         tk.add_template_directory(config, "templates")
         tk.add_resource("assets", "governance")
+
+    # ISignal
+    def get_signal_subscriptions(self):
+        return subscriptions.get_subscriptions()

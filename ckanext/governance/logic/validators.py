@@ -25,3 +25,8 @@ def governance_review_state(value: Any, context) -> str:
     if value not in workflow.STATES:
         raise tk.Invalid(tk._("Unknown state: {state}").format(state=value))
     return value
+
+
+def governance_queue_state(value: Any, context) -> str:
+    """A review state, or ``open`` for all states that wait for somebody."""
+    return value if value == "open" else governance_review_state(value, context)
