@@ -131,8 +131,9 @@ def notify_transition(review_id: str, event: str, actor_id: Optional[str],
             log.exception("mail to user %s about review %s failed", recipient.name, review.id)
 
 
-def _checks_user() -> model.User:
-    """The account check results are attributed to; made on first use, never logged in."""
+def _checks_user() -> Optional[model.User]:
+    """The account check results are attributed to; made on first use, never logged in.
+    None if another account took its name (the notice is then left out, the mail not)."""
     user = model.User.by_name(CHECKS_USER)
     if user is None:
         user = model.User(name=CHECKS_USER, fullname="Automated checks",
@@ -141,7 +142,9 @@ def _checks_user() -> model.User:
         model.Session.add(user)
         model.Session.flush()
     elif not ((user.plugin_extras or {}).get("governance") or {}).get("checks_user"):
-        raise RuntimeError(f"the user name {CHECKS_USER!r} is taken by another account")
+        log.error("the user name %r is taken by another account: no notices of check "
+                  "results", CHECKS_USER)
+        return None
     return user
 
 
@@ -153,6 +156,8 @@ def _add_notice(recipient: model.User, review: Review, package: model.Package, e
 
     if actor is None or actor.id == recipient.id:
         actor = _checks_user()
+        if actor is None:
+            return
     model.Session.add(Activity(
         user_id=actor.id, object_id=recipient.id, activity_type=NOTICE_TYPE,
         data={"package": {"id": package.id, "name": package.name, "title": package.title,
