@@ -38,11 +38,15 @@ def _user_name(user_id: Optional[str]) -> Optional[str]:
     return user.name if user else None
 
 
-def _run_dict(run: CheckRun, with_report: bool = False) -> dict[str, Any]:
+def _run_dict(run: CheckRun, with_report: bool = False,
+              summary: Optional[dict[str, Any]] = None) -> dict[str, Any]:
+    """A check run; `summary` stands in for the report when that was not loaded."""
     result = {"id": run.id, "state": run.state, "content_hash": run.content_hash,
               "created": _iso(run.created), "finished": _iso(run.finished)}
-    if run.report is not None:
-        result["summary"] = run.report.get("summary")
+    if with_report:
+        summary = (run.report or {}).get("summary")
+    if summary is not None:
+        result["summary"] = summary
     if run.finished is None:
         # Files and rows checked so far; None until a worker has picked the run up.
         result["progress"] = progress.read(run.id)
@@ -329,6 +333,11 @@ def governance_report_show(context, data_dict):
     return {"package_id": package_id, "review_id": run.review_id, **_run_dict(run, True)}
 
 
+# What the queue's "open" means: submitted and not decided (a draft waits for its publisher).
+QUEUE_STATES = (workflow.CHECKING, workflow.CHECKS_FAILED, workflow.IN_REVIEW,
+                workflow.CHANGES_REQUESTED)
+
+
 @tk.side_effect_free
 @validate(schema.queue_list)
 def governance_queue_list(context, data_dict):
@@ -336,7 +345,8 @@ def governance_queue_list(context, data_dict):
     of all), longest waiting first. Waiting time counts from the submission (from the review's
     creation for a review not submitted yet).
 
-    :param state: a review state, or ``open`` for every state that waits for somebody
+    :param state: a review state, or ``open`` for every review that was submitted and is not
+        decided yet: ``checking``, ``checks_failed``, ``in_review``, ``changes_requested``
         (default ``in_review``)
     :type state: string
     :param waiting_for_me: only reviews the caller can decide now: in review and not submitted
@@ -358,35 +368,43 @@ def governance_queue_list(context, data_dict):
     tk.check_access("governance_queue_list", context, data_dict)
     user = model.User.get(context.get("user") or "")
     waiting_since = sa.func.coalesce(Review.submitted_at, Review.created)
-    query = sa.select(Review, model.Package).join(
-        model.Package, model.Package.id == Review.package_id).where(
-        model.Package.state == "active")
+    # Open reviews always: the partial indexes of the queue are on open reviews.
+    conditions = [model.Package.state == "active",
+                  Review.state.notin_(workflow.CLOSED_STATES)]
     state = data_dict.get("state", workflow.IN_REVIEW)
     if data_dict.get("waiting_for_me"):
         state = workflow.IN_REVIEW
-        query = query.where(
+        conditions += [
             sa.or_(Review.submitted_by.is_(None), Review.submitted_by != user.id),
-            sa.or_(Review.last_editor.is_(None), Review.last_editor != user.id))
-    if state == "open":
-        query = query.where(Review.state.notin_(workflow.CLOSED_STATES))
+            sa.or_(Review.last_editor.is_(None), Review.last_editor != user.id)]
+    if state in workflow.CLOSED_STATES:
+        conditions[1] = Review.state == state
     else:
-        query = query.where(Review.state == state)
+        conditions.append(Review.state.in_(QUEUE_STATES) if state == "open"
+                          else Review.state == state)
     if not (user and user.sysadmin):
-        query = query.where(Review.organization_id.in_(steward_organization_ids(user.id)))
+        conditions.append(Review.organization_id.in_(steward_organization_ids(user.id)))
     if data_dict.get("organization_id"):
-        query = query.where(Review.organization_id == data_dict["organization_id"])
+        conditions.append(Review.organization_id == data_dict["organization_id"])
     if data_dict.get("min_days"):
-        query = query.where(waiting_since <= utcnow() - datetime.timedelta(
+        conditions.append(waiting_since <= utcnow() - datetime.timedelta(
             days=data_dict["min_days"]))
-    count = model.Session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+    joined = sa.join(Review, model.Package, model.Package.id == Review.package_id)
+    count = model.Session.scalar(
+        sa.select(sa.func.count()).select_from(joined).where(*conditions))
     order = waiting_since.desc() if data_dict.get("sort") == "newest" else waiting_since.asc()
-    rows = model.Session.execute(query.order_by(order, Review.id).limit(
-        data_dict.get("limit", 50)).offset(data_dict.get("offset", 0))).all()
+    rows = model.Session.execute(
+        sa.select(Review, model.Package.name, model.Package.title, model.Package.owner_org)
+        .select_from(joined).where(*conditions)
+        # A queue shows no content: the pending copy of a dataset can be large.
+        .options(sa.orm.defer(Review.content), sa.orm.defer(Review.staged_files))
+        .order_by(order, Review.id)
+        .limit(data_dict.get("limit", 50)).offset(data_dict.get("offset", 0))).all()
     return {"count": count, "results": [
-        {**item, "package_name": pkg.name, "package_title": pkg.title,
-         "organization_id": pkg.owner_org,
+        {**item, "package_name": name, "package_title": title, "organization_id": owner_org,
          "waiting_since": item["submitted_at"] or item["created"]}
-        for item, (_review, pkg) in zip(_review_dicts([review for review, _ in rows]), rows)]}
+        for item, (_review, name, title, owner_org) in zip(
+            _review_dicts([row[0] for row in rows]), rows)]}
 
 
 def _review_dicts(items: list[Review]) -> list[dict[str, Any]]:
@@ -394,8 +412,11 @@ def _review_dicts(items: list[Review]) -> list[dict[str, Any]]:
     ids = [item.id for item in items]
     if not ids:
         return []
-    runs = {run.review_id: run for run in model.Session.scalars(
-        sa.select(CheckRun).where(CheckRun.review_id.in_(ids))
+    # The latest run of each review, with its summary but not its report (up to a thousand
+    # errors per file).
+    runs = {run.review_id: (run, summary) for run, summary in model.Session.execute(
+        sa.select(CheckRun, CheckRun.report["summary"])
+        .where(CheckRun.review_id.in_(ids)).options(sa.orm.defer(CheckRun.report))
         .order_by(CheckRun.review_id, CheckRun.created.desc())
         .distinct(CheckRun.review_id))}
     decisions: dict[str, list[Decision]] = {}
@@ -408,7 +429,7 @@ def _review_dicts(items: list[Review]) -> list[dict[str, Any]]:
         sa.select(model.User.id, model.User.name).where(model.User.id.in_(user_ids - {None})))}
     results = []
     for item in items:
-        run = runs.get(item.id)
+        run, summary = runs.get(item.id, (None, None))
         results.append({
             "id": item.id, "package_id": item.package_id, "kind": item.kind,
             "state": item.state, "content_hash": item.content_hash,
@@ -417,7 +438,7 @@ def _review_dicts(items: list[Review]) -> list[dict[str, Any]]:
             "last_editor": names.get(item.last_editor),
             "created": _iso(item.created), "modified": _iso(item.modified),
             "allowed_events": workflow.allowed_events(item.state),
-            "latest_check_run": _run_dict(run) if run else None,
+            "latest_check_run": _run_dict(run, summary=summary) if run else None,
             "decisions": [_decision_dict(d, names.get(d.user_id))
                           for d in decisions.get(item.id, [])],
         })

@@ -13,7 +13,8 @@ from ckan import model
 from ckan.common import current_user, request
 from ckan.lib.pagination import Page
 
-from .. import workflow
+from .. import helpers, workflow
+from ..logic.action import QUEUE_STATES
 from ..stewards import steward_organization_ids
 
 queue = Blueprint("governance_queue", __name__)
@@ -92,8 +93,12 @@ def index():
         "organizations": organizations,
         "organization_names": dict(organizations),
         "filters": filters,
-        "show_choices": [ALL_OPEN, WAITING_FOR_ME, *(
-            state for state in workflow.STATES if state not in workflow.CLOSED_STATES)],
+        "show_choices": [ALL_OPEN, WAITING_FOR_ME, *QUEUE_STATES],
+        # Labels once per page rather than once per row.
+        "state_labels": {state: helpers.governance_state_label(state)
+                         for state in workflow.STATES},
+        "kind_labels": {kind: helpers.governance_kind_label(kind)
+                        for kind in ("release", "change")},
         "age_choices": sorted(set(AGE_CHOICES) | {filters["min_days"]}),
     })
 
