@@ -89,6 +89,19 @@ def test_withdrawing_and_removing_a_steward_ask_for_confirmation(app, world):
     assert "will no longer see or review" in remove[0]["data-module-content"]
 
 
+def test_confirmation_texts_carry_no_display_names(app, world):
+    """ckan.confirm writes its texts into the page as HTML: a display name there would run."""
+    world.as_user(world.sysadmin).action.user_patch(
+        id="second_steward", fullname='<img src=x onerror="alert(1)">')
+    stewards = BeautifulSoup(app.get("/organization/stewards/stadt-mainz",
+                                     headers=_auth(world.sysadmin)).body, "html.parser")
+    for button in stewards.select('input[value="remove"] ~ button'):
+        for name in ("data-module-title", "data-module-content"):
+            assert "<" not in button[name] and "onerror" not in button[name]
+    assert any("second_steward" in b["data-module-title"]
+               for b in stewards.select('input[value="remove"] ~ button'))
+
+
 def test_decision_errors_stand_next_to_their_fields(app, world):
     dataset = world.new_dataset("pegel")
     world.submit_and_check(dataset["id"])

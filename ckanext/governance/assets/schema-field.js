@@ -2,7 +2,9 @@
  *
  * Each way has its own input, all named "schema"; only the chosen one is enabled, so the
  * form sends exactly one value (none when "no schema" is chosen). Inline JSON is parsed on
- * the way out so that a typo is shown at the field, not after a round trip.
+ * the way out so that a typo is shown at the field, not after a round trip. That check
+ * listens in the capture phase, before CKAN's basic-form module, which would otherwise
+ * disable the save buttons of a form that is not sent.
  */
 this.ckan.module('governance-schema-field', function ($) {
   return {
@@ -12,13 +14,19 @@ this.ckan.module('governance-schema-field', function ($) {
 
     initialize: function () {
       $.proxyAll(this, /_on/);
-      this.el.find('input[name="governance-schema-mode"]').on('change', this._onMode);
-      this.el.closest('form').on('submit', this._onSubmit);
+      var modes = this.el.find('select[data-schema-modes]');
+      modes.on('change', this._onMode);
+      // CKAN starts modules after fetching its translations: a choice made before counts.
+      this._show(modes.val());
+      this.el.closest('form')[0].addEventListener('submit', this._onSubmit, true);
       this.el.find('textarea[name="schema"]').on('input', this._onJsonInput);
     },
 
     _onMode: function (event) {
-      var mode = event.target.value;
+      this._show(event.target.value);
+    },
+
+    _show: function (mode) {
       this.el.find('[data-schema-mode]').each(function () {
         var active = this.getAttribute('data-schema-mode') === mode;
         this.disabled = !active;
