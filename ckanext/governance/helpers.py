@@ -54,11 +54,6 @@ def governance_is_open(state: str) -> bool:
     return state not in workflow.CLOSED_STATES
 
 
-def governance_open_states() -> list[str]:
-    """The states in which a review waits for somebody, in workflow order."""
-    return [state for state in workflow.STATES if state not in workflow.CLOSED_STATES]
-
-
 def governance_event_label(event: str) -> str:
     """The human name of an audit event, translated."""
     labels = {
