@@ -97,6 +97,8 @@ class Texts:
 
 _SUBMITTER_EVENTS = (workflow.CHECKS_FAILED_EVENT, workflow.REQUEST_CHANGES, workflow.REJECT,
                      workflow.APPROVE)
+# The transitions somebody hears of.
+NOTIFIED_EVENTS = (workflow.SUBMIT, *_SUBMITTER_EVENTS)
 
 
 def notify_transition(review_id: str, event: str, actor_id: Optional[str],
@@ -104,7 +106,7 @@ def notify_transition(review_id: str, event: str, actor_id: Optional[str],
     """Job: notices and mails for one review transition."""
     review = model.Session.get(Review, review_id)
     package = model.Package.get(review.package_id) if review else None
-    if package is None or package.state != "active":
+    if package is None or package.state == "deleted":
         return
     if event == workflow.SUBMIT:
         recipients = [user for user in steward_users(review.organization_id)
@@ -114,6 +116,8 @@ def notify_transition(review_id: str, event: str, actor_id: Optional[str],
         recipients = [submitter] if submitter and submitter.id != actor_id \
             and submitter.state == "active" else []
     else:
+        recipients = []
+    if not recipients:
         return
     actor = model.Session.get(model.User, actor_id) if actor_id else None
     for recipient in recipients:

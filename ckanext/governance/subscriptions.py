@@ -15,5 +15,6 @@ def get_subscriptions() -> dict[Any, list[Any]]:
 
 
 def enqueue_notifications(review_id: str, *, event: str, actor_id, details, **_payload) -> None:
-    tk.enqueue_job(notify.notify_transition, [review_id, event, actor_id, details],
-                   title=f"governance notify {event} {review_id}")
+    if event in notify.NOTIFIED_EVENTS:
+        tk.enqueue_job(notify.notify_transition, [review_id, event, actor_id, details],
+                       title=f"governance notify {event} {review_id}")

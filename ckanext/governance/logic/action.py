@@ -155,8 +155,8 @@ def _decide(context, data_dict, decision: str):
     current = _open_review_or_fail(data_dict["package_id"])
     actor = review.actor_id(context)
     with _rollback_on_failure():
-        made = review.decide(current, decision, actor, data_dict["content_hash"],
-                             data_dict.get("reasons", []), data_dict.get("comment"))
+        review.decide(current, decision, actor, data_dict["content_hash"],
+                      data_dict.get("reasons", []), data_dict.get("comment"))
     model.repo.commit()
     return _status(context, data_dict["package_id"])
 
