@@ -111,7 +111,8 @@ def test_request_changes_needs_reasons_and_keeps_the_comment(app, world):
     seen = world.review(dataset["id"])["content_hash"]
     body = _decide(app, world, dataset, decision="request_changes", content_hash=seen,
                    comment="Bitte die Lizenz prüfen.").body
-    assert "Reasons: Missing value" in body
+    # The error stands next to the reasons, the comment is kept.
+    assert 'id="field-reasons-error">Missing value</div>' in body
     assert "Bitte die Lizenz prüfen.</textarea>" in body
     assert world.review(dataset["id"])["state"] == "in_review"
 
@@ -200,8 +201,11 @@ def test_queue_filters_by_state_and_links_to_review_pages(app, world):
     dataset = world.new_dataset("kaputt", csv=BROKEN_CSV)
     world.submit_and_check(dataset["id"])
     headers = _auth(world.steward)
-    assert "Dataset kaputt" not in app.get("/governance/queue", headers=headers).body
-    failed = app.get("/governance/queue?state=checks_failed", headers=headers).body
+    # By default the queue shows every open review, failed checks included.
+    assert 'href="/dataset/kaputt/governance"' in app.get("/governance/queue", headers=headers).body
+    assert "Dataset kaputt" not in app.get("/governance/queue?show=in_review",
+                                           headers=headers).body
+    failed = app.get("/governance/queue?show=checks_failed", headers=headers).body
     assert 'href="/dataset/kaputt/governance"' in failed
 
 
@@ -294,4 +298,4 @@ def test_privacy_findings_show_with_masked_examples(app, world):
         body = app.get(url, headers=headers).body
         assert "IBANs (bank accounts)" in body and "<code>note</code>" in body
         assert "DE•• •••• •••• •••• ••30 00" in body
-        assert "25.0 %" in body
+        assert "25.0\u00a0%" in body

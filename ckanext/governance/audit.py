@@ -77,14 +77,21 @@ def all_entries() -> Iterator[AuditEntry]:
         sa.select(AuditEntry).order_by(AuditEntry.seq).execution_options(yield_per=1000))
 
 
-def entry_dicts(package_id: str | None = None, batch: int = 1000) -> Iterator[dict[str, Any]]:
+def entry_dicts(package_id: str | None = None, batch: int = 1000, *,
+                organization_id: str | None = None) -> Iterator[dict[str, Any]]:
     """Entries as dicts, oldest first, read in batches by `seq`: safe to consume lazily, even
-    from a streamed response that outlives the request's database session."""
+    from a streamed response that outlives the request's database session. With
+    `organization_id`: the trails of the organization's datasets and its steward changes."""
     last = 0
     while True:
         query = sa.select(AuditEntry).where(AuditEntry.seq > last)
         if package_id is not None:
             query = query.where(AuditEntry.package_id == package_id)
+        if organization_id is not None:
+            query = query.where(sa.or_(
+                AuditEntry.package_id.in_(sa.select(model.Package.id).where(
+                    model.Package.owner_org == organization_id)),
+                AuditEntry.details["organization_id"].astext == organization_id))
         rows = [as_dict(e) for e in model.Session.scalars(
             query.order_by(AuditEntry.seq).limit(batch))]
         if not rows:

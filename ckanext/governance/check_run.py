@@ -22,7 +22,7 @@ from typing import Any, Optional, Union
 import ckan.plugins.toolkit as tk
 from ckan import model
 
-from . import staging
+from . import progress, staging
 from .checks import ChecksError, load_schema, validate_table
 from .checks.privacy import PrivacyConfig, check_metadata as metadata_privacy
 from .checks.privacy import config_from_mapping, load_config
@@ -54,8 +54,11 @@ def check_metadata(dataset: dict[str, Any]) -> list[dict[str, Any]]:
         if name == "tag_string":
             value = dataset.get("tags") or dataset.get("tag_string")
         if field.get("governance_required") and _is_empty(value):
+            # The report's message is English; the web UI words it by code and field.
+            label = field.get("label", name)
+            label = label.get("en", name) if isinstance(label, dict) else label
             errors.append({"code": "missing-field", "field": name,
-                           "message": f"'{field.get('label', name)}' is required for release"})
+                           "message": f"'{label}' is required for release"})
         if field.get("governance_open_license") and not _is_empty(value):
             license_ = model.Package.get_license_register().get(value)
             if license_ is None or not license_.isopen():
@@ -155,11 +158,14 @@ def file_of(review: Review, resource: dict[str, Any]) -> Optional[str]:
 
 
 def check_resource(review: Review, resource: dict[str, Any],
-                   privacy: Union[PrivacyConfig, ChecksError]) -> dict[str, Any]:
+                   privacy: Union[PrivacyConfig, ChecksError],
+                   tracker: Optional[progress.Tracker] = None, index: int = 1) -> dict[str, Any]:
     result = {"id": resource.get("id"), "name": resource.get("name"),
               "format": resource.get("format"), "schema": resource.get("schema") or None}
     path = file_of(review, resource)
     fmt = table_format(resource)
+    report_progress = tracker.resource(index, resource.get("name"), path if fmt else None, fmt) \
+        if tracker else None
     if path is None:
         return {**result, "kind": "link", "valid": True, "blocking": False,
                 "message": "Linked file: not checked, the steward has to confirm it"}
@@ -174,10 +180,13 @@ def check_resource(review: Review, resource: dict[str, Any],
             registry_dir=tk.config.get("ckanext.governance.schema_registry") or None,
             allow_private_urls=tk.config.get("ckanext.governance.schema_url.allow_private"),
             allow_local_files=False,
-            privacy=privacy if isinstance(privacy, PrivacyConfig) else False)
+            privacy=privacy if isinstance(privacy, PrivacyConfig) else False,
+            progress=report_progress)
     except ChecksError as error:
         return {**result, "kind": "table", "valid": False, "blocking": True,
                 "message": str(error)}
+    if tracker:
+        tracker.resource_done(report.rows)
     table = report.to_dict()
     if isinstance(privacy, ChecksError):  # not run for want of a config: no pass
         table.update(valid=False, privacy_status="error",
@@ -187,12 +196,14 @@ def check_resource(review: Review, resource: dict[str, Any],
             "report": table}
 
 
-def build_report(review: Review, content: dict[str, Any]) -> dict[str, Any]:
+def build_report(review: Review, content: dict[str, Any],
+                 tracker: Optional[progress.Tracker] = None) -> dict[str, Any]:
     privacy = _privacy_settings()
     metadata_errors = check_metadata(content)
     metadata = {"valid": not metadata_errors, "errors": metadata_errors,
                 **check_metadata_privacy(content, privacy)}
-    resources = [check_resource(review, r, privacy) for r in content.get("resources", [])]
+    resources = [check_resource(review, r, privacy, tracker, index)
+                 for index, r in enumerate(content.get("resources", []), start=1)]
     findings = metadata["privacy"] + [
         f for r in resources for f in (r.get("report") or {}).get("privacy", [])]
     metadata_blocking = sum(f["severity"] == "block" for f in metadata["privacy"]) \

@@ -4,15 +4,19 @@ from __future__ import annotations
 import datetime
 import json
 import re
-from typing import Any, Optional
+from pathlib import Path
+from typing import Any, Optional, Union
 
 import flask
+import flask_babel
+from babel.dates import get_datetime_format
 from markupsafe import Markup
 
 import ckan.plugins.toolkit as tk
-from ckan.lib import formatters
+from ckan.lib.helpers import _datestamp_to_datetime
 
-from . import dataset_diff, public, workflow
+from . import dataset_diff, public, report_text, workflow
+from .checks.schema import registry_names, resolve_registry_dir
 from .workflow import N_
 
 # Bootstrap classes of each review state's badge.
@@ -52,11 +56,6 @@ def governance_is_open(state: str) -> bool:
     """Whether a review in this state still waits for somebody (not approved, rejected or
     withdrawn)."""
     return state not in workflow.CLOSED_STATES
-
-
-def governance_open_states() -> list[str]:
-    """The states in which a review waits for somebody, in workflow order."""
-    return [state for state in workflow.STATES if state not in workflow.CLOSED_STATES]
 
 
 def governance_event_label(event: str) -> str:
@@ -167,7 +166,7 @@ def governance_finding_text(finding: dict[str, Any]) -> Markup:
         return Markup(tk._("The field {field} contains {what}.")).format(
             field=code.format(governance_metadata_field_label(finding["field"])), what=what)
     check = finding.get("check")
-    share = "{:.1f} %".format((finding.get("share") or 0) * 100)
+    share = governance_percent(finding.get("share"))
     if check == "disclosure.k_anonymity":
         columns = Markup(", ").join(code.format(c) for c in finding.get("columns") or [])
         return Markup(tk._(
@@ -208,15 +207,148 @@ def governance_review_record(package_id: str) -> Optional[dict[str, Any]]:
         return None
 
 
-def governance_datetime(value: Optional[str]) -> str:
-    """A date and time (ISO string) in the UI language's own format, e.g. "29.11.2026, 14:10:00"
-    on a German page (core's ``render_datetime`` with hours keeps an English order)."""
-    if not value:
-        return ""
-    return formatters.localised_nice_date(datetime.datetime.fromisoformat(value),
-                                          show_date=True, with_hours=True, format="medium")
-
 
 def governance_labelled_diff(diff: dict[str, Any], dataset_type: str = "dataset") -> dict[str, Any]:
     """A review's diff with its fields' labels in the reader's language."""
     return dataset_diff.labelled(diff, dataset_type)
+
+
+# Dates and numbers in the page's language -----------------------------------------------------
+
+def governance_datetime(value: Union[str, datetime.datetime, None]) -> str:
+    """Date and time in the page's language and the portal's display time zone:
+    "Nov 29, 2026, 11:30 AM UTC", "29.11.2026, 11:30 UTC"."""
+    value = _datestamp_to_datetime(value)
+    if value is None:
+        return ""
+    pattern = get_datetime_format("medium", locale=flask_babel.get_locale())
+    return pattern.format(flask_babel.format_time(value, "short"),
+                          flask_babel.format_date(value, "medium")) \
+        + " " + flask_babel.format_datetime(value, "z")
+
+
+@tk.chained_helper
+def render_datetime(next_helper, datetime_, date_format=None, with_hours=False,
+                    with_seconds=False):
+    """Core writes dates with hours in an English pattern ("November 29, 2026, 11:30 (UTC)")
+    whatever the language; they are written as the page's language writes them instead."""
+    if with_hours and not date_format and not with_seconds:
+        return governance_datetime(datetime_)
+    return next_helper(datetime_, date_format, with_hours, with_seconds)
+
+
+def governance_date(value: Union[str, datetime.datetime, None]) -> str:
+    """A day in the page's language: "November 29, 2026", "29. November 2026"."""
+    value = _datestamp_to_datetime(value)
+    return flask_babel.format_date(value, "long") if value else ""
+
+
+def governance_number(value: Union[int, float, None]) -> str:
+    """A count in the page's language: "1,250" / "1.250"."""
+    return flask_babel.format_decimal(value or 0)
+
+
+def governance_percent(share: Union[float, None]) -> str:
+    """A share (0..1) as a percentage with one decimal: "25.0 %" / "25,0 %"."""
+    return flask_babel.format_decimal((share or 0) * 100, format="#,##0.0") + "\u00a0%"
+
+
+# The check report in the page's language -----------------------------------------------------
+
+def governance_error_message(error: dict[str, Any]) -> str:
+    """A table error of a check report in the page's language (by its frictionless code)."""
+    return report_text.error_message(error)
+
+
+def governance_error_title(code: str) -> str:
+    """The name of a frictionless error code in the page's language."""
+    return report_text.error_title(code)
+
+
+def governance_field_label(field_name: str, dataset_type: str = "dataset",
+                           resource: bool = False) -> str:
+    """The label the dataset schema gives a field, in the page's language."""
+    from ckanext.scheming.helpers import scheming_get_dataset_schema, scheming_language_text
+
+    schema = scheming_get_dataset_schema(dataset_type) or {}
+    for field in schema.get("resource_fields" if resource else "dataset_fields", []):
+        if field["field_name"] == field_name:
+            return scheming_language_text(field.get("label")) or field_name
+    return field_name
+
+
+def governance_metadata_error(error: dict[str, Any], dataset_type: str = "dataset") -> str:
+    """A metadata finding of a check run (``check_run.check_metadata``) in the page's
+    language."""
+    code = error.get("code")
+    if code == "missing-field":
+        return tk._("\"{field}\" is required for release").format(
+            field=governance_field_label(error.get("field") or "", dataset_type))
+    if code == "closed-license":
+        return tk._("The licence is not an open licence; only open licences can be released")
+    if code == "no-resources":
+        return tk._("A dataset needs at least one resource")
+    return error.get("message") or code or ""
+
+
+def governance_resource_message(resource: dict[str, Any]) -> str:
+    """What a check run says about one resource, in the page's language."""
+    message = resource.get("message") or ""
+    if message in report_text.RESOURCE_MESSAGES:
+        return tk._(report_text.RESOURCE_MESSAGES[message])
+    if message and resource.get("kind") == "table":
+        # The engine's reason names the problem exactly; it stays as it is.
+        return tk._("The file could not be checked. Technical reason: {reason}").format(
+            reason=message)
+    return message
+
+
+# Forms -------------------------------------------------------------------------------------
+
+def governance_schema_registry() -> list[dict[str, str]]:
+    """The named Table Schemas of the registry, for the resource form: name and title."""
+    folder = resolve_registry_dir(tk.config.get("ckanext.governance.schema_registry") or None)
+    schemas = []
+    for name in registry_names(folder):
+        try:
+            descriptor = json.loads((Path(folder) / f"{name}.json").read_text("utf-8"))
+        except (OSError, ValueError):
+            descriptor = {}
+        title = descriptor.get("title") if isinstance(descriptor, dict) else None
+        schemas.append({"name": name, "title": title if isinstance(title, str) else name})
+    return sorted(schemas, key=lambda schema: schema["title"].lower())
+
+
+def governance_schema_mode(value: Any) -> str:
+    """How a resource's ``schema`` value is given: ``none``, ``registry``, ``url`` or
+    ``json``."""
+    if value is None or value == "":
+        return "none"
+    if isinstance(value, (dict, list)) or str(value).lstrip().startswith(("{", "[")):
+        return "json"
+    if str(value).lower().startswith(("http://", "https://")):
+        return "url"
+    return "registry"
+
+
+def governance_schema_text(value: Any) -> str:
+    """A ``schema`` value as the form's text box shows it."""
+    if isinstance(value, (dict, list)):
+        return governance_json(value)
+    return "" if value is None else str(value)
+
+
+# The queue -----------------------------------------------------------------------------------
+
+def governance_queue_count() -> Optional[int]:
+    """How many reviews wait for the signed-in user's decision (``governance_queue_list``
+    with ``waiting_for_me``); None for users without a queue."""
+    user = tk.current_user
+    if not user or user.is_anonymous:
+        return None
+    try:
+        return tk.get_action("governance_queue_list")(
+            {"user": user.name, "auth_user_obj": user},
+            {"waiting_for_me": True, "limit": 0})["count"]
+    except tk.NotAuthorized:
+        return None

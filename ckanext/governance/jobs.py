@@ -1,5 +1,5 @@
-"""Background jobs (CKAN's RQ queue): check runs and mails. Jobs get ids, never objects, and
-load what they need themselves."""
+"""Background jobs (CKAN's RQ queue): check runs (mails: see notify.py). Jobs get ids, never
+objects, and load what they need themselves."""
 from __future__ import annotations
 
 import logging
@@ -7,7 +7,7 @@ import logging
 import ckan.plugins.toolkit as tk
 from ckan import model
 
-from . import check_run, findings, notify, review, workflow
+from . import check_run, findings, progress, review, workflow
 from .model import CheckRun, Review, utcnow
 
 log = logging.getLogger(__name__)
@@ -16,16 +16,6 @@ log = logging.getLogger(__name__)
 def enqueue_check_run(run_id: str) -> None:
     tk.enqueue_job(run_checks, [run_id], title=f"governance check run {run_id}",
                    rq_kwargs={"job_id": f"governance-check-{run_id}"})
-
-
-def enqueue_mail_stewards(review_id: str) -> None:
-    tk.enqueue_job(notify.mail_stewards_submitted, [review_id],
-                   title=f"governance mail stewards {review_id}")
-
-
-def enqueue_mail_submitter(decision_id: str) -> None:
-    tk.enqueue_job(notify.mail_submitter_decided, [decision_id],
-                   title=f"governance mail decision {decision_id}")
 
 
 def run_checks(run_id: str) -> None:
@@ -47,7 +37,8 @@ def run_checks(run_id: str) -> None:
     run.state = "running"
     model.repo.commit()
     try:
-        report = check_run.build_report(current, content)
+        report = check_run.build_report(current, content, progress.Tracker(
+            run.id, len(content.get("resources", []))))
     except Exception as error:  # noqa: BLE001 - recorded as a run that could not check
         check_run.log_failure("check run %s failed", run_id, error=error)
         report = {"valid": False, "error": "The checks could not run; see the worker log",

@@ -206,10 +206,10 @@ def live_file_path(resource_id: str) -> Optional[str]:
     return upload.get_path(resource_id) if hasattr(upload, "get_path") else None
 
 
-def submit(review: Review, actor: Optional[str]) -> CheckRun:
+def submit(review: Review, actor: Optional[str], comment: Optional[str] = None) -> CheckRun:
     # The hash first, so that the audit entry names the revision that was submitted.
     review.content_hash = fingerprint(review)
-    transition(review, workflow.SUBMIT, actor)
+    transition(review, workflow.SUBMIT, actor, **({"comment": comment} if comment else {}))
     review.submitted_by = actor
     review.submitted_at = utcnow()
     run = CheckRun(review_id=review.id, content_hash=review.content_hash, state="queued")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import datetime
 from typing import Any, Optional
 
 import sqlalchemy as sa
@@ -16,8 +17,8 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.logic import validate
 
-from .. import audit, dataset_diff, findings, guard, jobs, review, workflow
-from ..model import CheckRun, Decision, Release, Review, Steward
+from .. import audit, dataset_diff, findings, guard, jobs, progress, review, workflow
+from ..model import CheckRun, Decision, Release, Review, Steward, utcnow
 from ..stewards import steward_organization_ids
 from . import schema
 from . import chained, listing, pending, public_actions, relationships, webhook_actions
@@ -42,11 +43,18 @@ def _user_name(user_id: Optional[str]) -> Optional[str]:
     return user.name if user else None
 
 
-def _run_dict(run: CheckRun, with_report: bool = False) -> dict[str, Any]:
+def _run_dict(run: CheckRun, with_report: bool = False,
+              summary: Optional[dict[str, Any]] = None) -> dict[str, Any]:
+    """A check run; `summary` stands in for the report when that was not loaded."""
     result = {"id": run.id, "state": run.state, "content_hash": run.content_hash,
               "created": _iso(run.created), "finished": _iso(run.finished)}
-    if run.report is not None:
-        result["summary"] = run.report.get("summary")
+    if with_report:
+        summary = (run.report or {}).get("summary")
+    if summary is not None:
+        result["summary"] = summary
+    if run.finished is None:
+        # Files and rows checked so far; None until a worker has picked the run up.
+        result["progress"] = progress.read(run.id)
     if with_report:
         result["report"] = run.report
     return result
@@ -58,26 +66,8 @@ def _latest_run(review_id: str) -> Optional[CheckRun]:
         .order_by(CheckRun.created.desc()).limit(1)).first()
 
 
-def _decision_dict(decision: Decision) -> dict[str, Any]:
-    return {"decision": decision.decision, "reasons": decision.reasons,
-            "reason_labels": [workflow.REASON_CODES[c] for c in decision.reasons],
-            "comment": decision.comment, "content_hash": decision.content_hash,
-            "user": _user_name(decision.user_id), "created": _iso(decision.created)}
-
-
 def _review_dict(item: Review) -> dict[str, Any]:
-    run = _latest_run(item.id)
-    decisions = model.Session.scalars(
-        sa.select(Decision).where(Decision.review_id == item.id).order_by(Decision.created))
-    return {
-        "id": item.id, "package_id": item.package_id, "kind": item.kind, "state": item.state,
-        "content_hash": item.content_hash, "submitted_by": _user_name(item.submitted_by),
-        "submitted_at": _iso(item.submitted_at), "last_editor": _user_name(item.last_editor),
-        "created": _iso(item.created), "modified": _iso(item.modified),
-        "allowed_events": workflow.allowed_events(item.state),
-        "latest_check_run": _run_dict(run) if run else None,
-        "decisions": [_decision_dict(d) for d in decisions],
-    }
+    return _review_dicts([item])[0]
 
 
 def _release_dict(package_id: str) -> dict[str, Any]:
@@ -126,6 +116,9 @@ def governance_review_submit(context, data_dict):
 
     :param package_id: id or name of the dataset
     :type package_id: string
+    :param comment: optional note for the stewards, e.g. the answer to their request for
+        changes; it is kept in the audit trail and shown in the review's timeline
+    :type comment: string
     :returns: the dataset's governance status
     :rtype: dictionary
     """
@@ -140,10 +133,9 @@ def governance_review_submit(context, data_dict):
                 "The released version has no pending change to submit")]})
         current = review.ensure_open_review(pkg, actor)
     with _rollback_on_failure():
-        run = review.submit(current, actor)
+        run = review.submit(current, actor, data_dict.get("comment"))
     model.repo.commit()
     jobs.enqueue_check_run(run.id)
-    jobs.enqueue_mail_stewards(current.id)
     return _status(context, package_id)
 
 
@@ -168,11 +160,10 @@ def _decide(context, data_dict, decision: str):
     current = _open_review_or_fail(data_dict["package_id"])
     actor = review.actor_id(context)
     with _rollback_on_failure():
-        made = review.decide(current, decision, actor, data_dict["content_hash"],
-                             data_dict.get("reasons", []), data_dict.get("comment"),
-                             data_dict.get("acknowledged", []))
+        review.decide(current, decision, actor, data_dict["content_hash"],
+                      data_dict.get("reasons", []), data_dict.get("comment"),
+                      data_dict.get("acknowledged", []))
     model.repo.commit()
-    jobs.enqueue_mail_submitter(made.id)
     return _status(context, data_dict["package_id"])
 
 
@@ -357,40 +348,123 @@ def governance_report_show(context, data_dict):
     return {"package_id": package_id, "review_id": run.review_id, **result}
 
 
+# What the queue's "open" means: submitted and not decided (a draft waits for its publisher).
+QUEUE_STATES = (workflow.CHECKING, workflow.CHECKS_FAILED, workflow.IN_REVIEW,
+                workflow.CHANGES_REQUESTED)
+
+
 @tk.side_effect_free
 @validate(schema.queue_list)
 def governance_queue_list(context, data_dict):
     """The steward's review queue: open reviews of the organizations they steward (a sysadmin:
-    of all), oldest first.
+    of all), longest waiting first. Waiting time counts from the submission (from the review's
+    creation for a review not submitted yet).
 
+    :param state: a review state, or ``open`` for every review that was submitted and is not
+        decided yet: ``checking``, ``checks_failed``, ``in_review``, ``changes_requested``
+        (default ``in_review``)
+    :type state: string
+    :param waiting_for_me: only reviews the caller can decide now: in review and not submitted
+        or last changed by them (overrides ``state``)
+    :type waiting_for_me: bool
     :param organization_id: only this organization
     :type organization_id: string
-    :param state: only reviews in this state (default ``in_review``)
-    :type state: string
+    :param min_days: only reviews waiting at least this many days
+    :type min_days: int
+    :param sort: ``oldest`` (longest waiting first, default) or ``newest``
+    :type sort: string
     :param limit: at most this many (default 50)
     :type limit: int
     :param offset: skip this many
     :type offset: int
-    :returns: ``count`` and ``results``
+    :returns: ``count`` (all matching reviews) and ``results`` (each with ``waiting_since``)
     :rtype: dictionary
     """
     tk.check_access("governance_queue_list", context, data_dict)
     user = model.User.get(context.get("user") or "")
-    query = sa.select(Review, model.Package).join(model.Package, model.Package.id ==
-                                                   Review.package_id)
-    query = query.where(Review.state == data_dict.get("state", workflow.IN_REVIEW),
-                        model.Package.state == "active")
+    waiting_since = sa.func.coalesce(Review.submitted_at, Review.created)
+    # Open reviews always: the partial indexes of the queue are on open reviews.
+    conditions = [model.Package.state == "active",
+                  Review.state.notin_(workflow.CLOSED_STATES)]
+    state = data_dict.get("state", workflow.IN_REVIEW)
+    if data_dict.get("waiting_for_me"):
+        state = workflow.IN_REVIEW
+        conditions += [
+            sa.or_(Review.submitted_by.is_(None), Review.submitted_by != user.id),
+            sa.or_(Review.last_editor.is_(None), Review.last_editor != user.id)]
+    if state in workflow.CLOSED_STATES:
+        conditions[1] = Review.state == state
+    else:
+        conditions.append(Review.state.in_(QUEUE_STATES) if state == "open"
+                          else Review.state == state)
     if not (user and user.sysadmin):
-        query = query.where(Review.organization_id.in_(steward_organization_ids(user.id)))
+        conditions.append(Review.organization_id.in_(steward_organization_ids(user.id)))
     if data_dict.get("organization_id"):
-        query = query.where(Review.organization_id == data_dict["organization_id"])
-    count = model.Session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+        conditions.append(Review.organization_id == data_dict["organization_id"])
+    if data_dict.get("min_days"):
+        conditions.append(waiting_since <= utcnow() - datetime.timedelta(
+            days=data_dict["min_days"]))
+    joined = sa.join(Review, model.Package, model.Package.id == Review.package_id)
+    count = model.Session.scalar(
+        sa.select(sa.func.count()).select_from(joined).where(*conditions))
+    order = waiting_since.desc() if data_dict.get("sort") == "newest" else waiting_since.asc()
     rows = model.Session.execute(
-        query.order_by(Review.submitted_at.asc().nulls_last(), Review.created)
-        .limit(data_dict.get("limit", 50)).offset(data_dict.get("offset", 0)))
+        sa.select(Review, model.Package.name, model.Package.title, model.Package.owner_org)
+        .select_from(joined).where(*conditions)
+        # A queue shows no content: the pending copy of a dataset can be large.
+        .options(sa.orm.defer(Review.content), sa.orm.defer(Review.staged_files))
+        .order_by(order, Review.id)
+        .limit(data_dict.get("limit", 50)).offset(data_dict.get("offset", 0))).all()
     return {"count": count, "results": [
-        {**_review_dict(item), "package_name": pkg.name, "package_title": pkg.title,
-         "organization_id": pkg.owner_org} for item, pkg in rows]}
+        {**item, "package_name": name, "package_title": title, "organization_id": owner_org,
+         "waiting_since": item["submitted_at"] or item["created"]}
+        for item, (_review, name, title, owner_org) in zip(
+            _review_dicts([row[0] for row in rows]), rows)]}
+
+
+def _review_dicts(items: list[Review]) -> list[dict[str, Any]]:
+    """`_review_dict` of many reviews in a few queries (a queue page is 50 of them)."""
+    ids = [item.id for item in items]
+    if not ids:
+        return []
+    # The latest run of each review, with its summary but not its report (up to a thousand
+    # errors per file).
+    runs = {run.review_id: (run, summary) for run, summary in model.Session.execute(
+        sa.select(CheckRun, CheckRun.report["summary"])
+        .where(CheckRun.review_id.in_(ids)).options(sa.orm.defer(CheckRun.report))
+        .order_by(CheckRun.review_id, CheckRun.created.desc())
+        .distinct(CheckRun.review_id))}
+    decisions: dict[str, list[Decision]] = {}
+    for decision in model.Session.scalars(
+            sa.select(Decision).where(Decision.review_id.in_(ids)).order_by(Decision.created)):
+        decisions.setdefault(decision.review_id, []).append(decision)
+    user_ids = {user_id for item in items for user_id in (item.submitted_by, item.last_editor)}
+    user_ids |= {d.user_id for found in decisions.values() for d in found}
+    names = {user_id: name for user_id, name in model.Session.execute(
+        sa.select(model.User.id, model.User.name).where(model.User.id.in_(user_ids - {None})))}
+    results = []
+    for item in items:
+        run, summary = runs.get(item.id, (None, None))
+        results.append({
+            "id": item.id, "package_id": item.package_id, "kind": item.kind,
+            "state": item.state, "content_hash": item.content_hash,
+            "submitted_by": names.get(item.submitted_by),
+            "submitted_at": _iso(item.submitted_at),
+            "last_editor": names.get(item.last_editor),
+            "created": _iso(item.created), "modified": _iso(item.modified),
+            "allowed_events": workflow.allowed_events(item.state),
+            "latest_check_run": _run_dict(run, summary=summary) if run else None,
+            "decisions": [_decision_dict(d, names.get(d.user_id))
+                          for d in decisions.get(item.id, [])],
+        })
+    return results
+
+
+def _decision_dict(decision: Decision, user_name: Optional[str]) -> dict[str, Any]:
+    return {"decision": decision.decision, "reasons": decision.reasons,
+            "reason_labels": [workflow.REASON_CODES[c] for c in decision.reasons],
+            "comment": decision.comment, "content_hash": decision.content_hash,
+            "user": user_name, "created": _iso(decision.created)}
 
 
 @tk.side_effect_free

@@ -130,6 +130,11 @@ def governance_audit_export(context, data_dict):
     return {"success": False, "msg": tk._("Only sysadmins can export the audit log")}
 
 
+def governance_audit_organization(context, data_dict):
+    """Members and stewards of the organization may export its audit trail."""
+    return governance_steward_list(context, data_dict)
+
+
 def governance_steward_create(context, data_dict):
     """Only sysadmins (and, if the portal allows it, the organization's admins) add stewards."""
     return governance_permission_manage_stewards(context, data_dict)

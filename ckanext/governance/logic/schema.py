@@ -5,13 +5,21 @@ from ckan.logic.schema import validator_args
 
 
 @validator_args
-def review_submit(not_empty, unicode_safe, convert_package_name_or_id_to_id):
+def review_withdraw(not_empty, unicode_safe, convert_package_name_or_id_to_id):
     return {"package_id": [not_empty, unicode_safe, convert_package_name_or_id_to_id]}
 
 
-review_withdraw = review_submit
-status_show = review_submit
-review_show = review_submit
+status_show = review_withdraw
+review_show = review_withdraw
+
+
+@validator_args
+def review_submit(not_empty, ignore_missing, unicode_safe, strip_value,
+                  convert_package_name_or_id_to_id):
+    return {
+        "package_id": [not_empty, unicode_safe, convert_package_name_or_id_to_id],
+        "comment": [ignore_missing, unicode_safe, strip_value],
+    }
 
 
 @validator_args
@@ -57,11 +65,15 @@ def report_show(ignore_missing, unicode_safe, convert_package_name_or_id_to_id):
 
 
 @validator_args
-def queue_list(ignore_missing, unicode_safe, natural_number_validator, limit_to_configured_maximum,
-               governance_review_state, convert_group_name_or_id_to_id):
+def queue_list(ignore_missing, unicode_safe, natural_number_validator, boolean_validator,
+               limit_to_configured_maximum, one_of, governance_queue_state,
+               convert_group_name_or_id_to_id):
     return {
         "organization_id": [ignore_missing, unicode_safe, convert_group_name_or_id_to_id],
-        "state": [ignore_missing, governance_review_state],
+        "state": [ignore_missing, governance_queue_state],
+        "waiting_for_me": [ignore_missing, boolean_validator],
+        "min_days": [ignore_missing, natural_number_validator],
+        "sort": [ignore_missing, one_of(["oldest", "newest"])],
         "limit": [ignore_missing, natural_number_validator,
                   limit_to_configured_maximum("ckan.search.rows_max", 100)],
         "offset": [ignore_missing, natural_number_validator],

@@ -77,3 +77,8 @@ def governance_delivery_state(value: Any, context) -> str:
     if value not in _webhooks.DELIVERY_STATES:
         raise tk.Invalid(tk._("Unknown state: {state}").format(state=value))
     return value
+
+
+def governance_queue_state(value: Any, context) -> str:
+    """A review state, or ``open`` for all states that wait for somebody."""
+    return value if value == "open" else governance_review_state(value, context)

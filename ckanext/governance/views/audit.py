@@ -38,3 +38,17 @@ def dataset_trail(id: str):
     except (tk.ObjectNotFound, tk.NotAuthorized):
         return tk.abort(404, tk._("Dataset not found"))
     return _csv_response(audit.entry_dicts(package.id), f"{package.name}-audit.csv")
+
+
+@audit_export.route("/organization/<id>/governance/audit.csv")
+def organization_trail(id: str):
+    organization = model.Group.get(id)
+    try:
+        if organization is None or not organization.is_organization:
+            raise tk.ObjectNotFound()
+        tk.check_access("governance_audit_organization", {"user": current_user.name},
+                        {"organization_id": organization.id})
+    except (tk.ObjectNotFound, tk.NotAuthorized):
+        return tk.abort(404, tk._("Organization not found"))
+    return _csv_response(audit.entry_dicts(organization_id=organization.id),
+                         f"{organization.name}-audit.csv")

@@ -1,39 +1,44 @@
-"""The steward's review queue: open reviews of the organizations they steward, oldest first."""
+"""The steward's review queue: open reviews of the organizations they steward, filtered by
+state, organization and age, longest waiting first, a page at a time."""
 from __future__ import annotations
 
 import datetime
 from typing import Any
 
+import sqlalchemy as sa
 from flask import Blueprint
 
 import ckan.plugins.toolkit as tk
+from ckan import model
 from ckan.common import current_user, request
+from ckan.lib.pagination import Page
 
-from .. import workflow
+from .. import helpers, workflow
+from ..logic.action import QUEUE_STATES
 from ..stewards import steward_organization_ids
 
 queue = Blueprint("governance_queue", __name__)
 
 PAGE_SIZE = 50
+# What the "show" filter offers besides the single states; "open" is the page's default so
+# that a steward sees everything in motion, "waiting" is what the header's count counts.
+ALL_OPEN, WAITING_FOR_ME = "open", "waiting"
+AGE_CHOICES = (0, 1, 3, 7, 14, 30)
 
 
 def _context() -> dict[str, Any]:
     return {"user": current_user.name, "auth_user_obj": current_user}
 
 
-def _organizations() -> list[dict[str, Any]]:
-    """The organizations whose reviews the user sees: all for sysadmins, else the stewarded."""
-    context = _context()
-    if current_user.sysadmin:
-        ids = tk.get_action("organization_list")(context, {"all_fields": False})
-    else:
-        ids = steward_organization_ids(current_user.id)
-    organizations = [tk.get_action("organization_show")(
-        context, {"id": id, "include_datasets": False, "include_users": False,
-                  "include_groups": False, "include_tags": False, "include_extras": False,
-                  "include_followers": False})
-        for id in ids]
-    return sorted(organizations, key=lambda org: org["display_name"].lower())
+def _organizations() -> list[tuple[str, str]]:
+    """(id, display name) of the organizations whose reviews the user sees: all for sysadmins,
+    else those they steward."""
+    query = sa.select(model.Group.id, model.Group.title, model.Group.name).where(
+        model.Group.is_organization.is_(True), model.Group.state == "active")
+    if not current_user.sysadmin:
+        query = query.where(model.Group.id.in_(steward_organization_ids(current_user.id)))
+    return sorted(((id, title or name) for id, title, name in model.Session.execute(query)),
+                  key=lambda organization: organization[1].lower())
 
 
 def _int_arg(name: str, default: int) -> int:
@@ -43,45 +48,58 @@ def _int_arg(name: str, default: int) -> int:
         return default
 
 
-def _waiting_since(item: dict[str, Any]) -> datetime.datetime:
-    return datetime.datetime.fromisoformat(item["submitted_at"] or item["created"])
-
-
 def index():
     context = _context()
     try:
         tk.check_access("governance_queue_list", context, {})
     except tk.NotAuthorized:
         return tk.abort(403, tk._("Only stewards have a review queue"))
-    state = request.args.get("state") or workflow.IN_REVIEW
-    organization_id = request.args.get("organization", "")
-    min_days = _int_arg("min_days", 0)
-    page = max(_int_arg("page", 1), 1)
-    data_dict = {"state": state, "limit": PAGE_SIZE, "offset": (page - 1) * PAGE_SIZE}
-    if organization_id:
-        data_dict["organization_id"] = organization_id
+    filters = {
+        "show": request.args.get("show") or ALL_OPEN,
+        "organization": request.args.get("organization", ""),
+        "min_days": _int_arg("min_days", 0),
+        "sort": "newest" if request.args.get("sort") == "newest" else "oldest",
+    }
+    page_number = max(_int_arg("page", 1), 1)
+    data_dict = {"limit": PAGE_SIZE, "offset": (page_number - 1) * PAGE_SIZE,
+                 "sort": filters["sort"], "min_days": filters["min_days"]}
+    if filters["show"] == WAITING_FOR_ME:
+        data_dict["waiting_for_me"] = True
+    else:
+        data_dict["state"] = filters["show"]
+    if filters["organization"]:
+        data_dict["organization_id"] = filters["organization"]
     try:
         result = tk.get_action("governance_queue_list")(context, data_dict)
     except tk.ValidationError:
         return tk.abort(400, tk._("Unknown organization or state"))
     now = datetime.datetime.utcnow()
-    reviews = []
-    for item in result["results"]:
-        waiting = now - _waiting_since(item)
-        # Oldest first: once one waits less than the minimum, all later ones do too.
-        if waiting.days < min_days:
-            break
-        reviews.append({**item, "waiting_since": _waiting_since(item),
-                        "waiting_days": waiting.days})
+    reviews = [{**item, "waiting_days": (
+        now - datetime.datetime.fromisoformat(item["waiting_since"])).days}
+        for item in result["results"]]
     organizations = _organizations()
+    url_args = {key: value for key, value in filters.items() if value}
+
+    def pager_url(q=None, page=None):
+        return tk.h.url_for("governance_queue.index", page=page, **url_args)
+
     return tk.render("governance/queue.html", {
-        "reviews": reviews, "page": page,
-        # With the age filter the action's count would include the younger reviews.
-        "count": len(reviews) if min_days else result["count"],
-        "has_next": result["count"] > page * PAGE_SIZE and len(reviews) == len(result["results"]),
+        "reviews": reviews,
+        "count": result["count"],
+        "first": data_dict["offset"] + 1,
+        "last": data_dict["offset"] + len(reviews),
+        "page": Page(collection=reviews, page=page_number, url=pager_url,
+                     item_count=result["count"], items_per_page=PAGE_SIZE, presliced_list=True),
         "organizations": organizations,
-        "organization_names": {org["id"]: org["display_name"] for org in organizations},
-        "filters": {"state": state, "organization": organization_id, "min_days": min_days},
+        "organization_names": dict(organizations),
+        "filters": filters,
+        "show_choices": [ALL_OPEN, WAITING_FOR_ME, *QUEUE_STATES],
+        # Labels once per page rather than once per row.
+        "state_labels": {state: helpers.governance_state_label(state)
+                         for state in workflow.STATES},
+        "kind_labels": {kind: helpers.governance_kind_label(kind)
+                        for kind in ("release", "change")},
+        "age_choices": sorted(set(AGE_CHOICES) | {filters["min_days"]}),
     })
 
 

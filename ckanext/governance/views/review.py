@@ -10,7 +10,7 @@ from flask.views import MethodView
 import ckan.plugins.toolkit as tk
 from ckan.common import current_user, request
 
-from .. import findings, workflow
+from .. import findings, notify, workflow
 
 review = Blueprint("governance_review", __name__, url_prefix="/dataset/<id>/governance")
 
@@ -43,6 +43,10 @@ def _reviewable_dataset(id: str) -> dict[str, Any]:
     return pkg_dict
 
 
+# Errors shown next to their field of the decision form; the others above the form.
+_DECISION_FORM_FIELDS = ("decision", "reasons", "comment", "acknowledged")
+
+
 def _error_messages(error: tk.ValidationError) -> list[str]:
     labels = {"reasons": tk._("Reasons"), "comment": tk._("Comment"),
               "content_hash": tk._("Content"), "state": tk._("State"),
@@ -56,11 +60,22 @@ def _error_messages(error: tk.ValidationError) -> list[str]:
     return messages or [str(error)]
 
 
+def _form_errors(error: tk.ValidationError) -> dict[str, list[str]]:
+    """The errors of a refused decision by form field; ``form`` holds the rest."""
+    errors: dict[str, list[str]] = {}
+    for field, messages in (error.error_dict or {}).items():
+        messages = messages if isinstance(messages, list) else [messages]
+        key = field if field in _DECISION_FORM_FIELDS else "form"
+        errors.setdefault(key, []).extend(str(message) for message in messages)
+    return errors or {"form": [str(error)]}
+
+
 def _redirect_to_review(pkg_dict: dict[str, Any]):
     return tk.redirect_to("governance_review.read", id=pkg_dict["name"])
 
 
-def _page_vars(pkg_dict: dict[str, Any], form: Optional[dict[str, Any]] = None) -> dict[str, Any]:
+def _page_vars(pkg_dict: dict[str, Any], form: Optional[dict[str, Any]] = None,
+               errors: Optional[dict[str, list[str]]] = None) -> dict[str, Any]:
     context, package_id = _context(), pkg_dict["id"]
     status = tk.get_action("governance_status_show")(context, {"package_id": package_id})
     try:
@@ -94,6 +109,7 @@ def _page_vars(pkg_dict: dict[str, Any], form: Optional[dict[str, Any]] = None) 
             for resource, finding in findings.iter_findings((report or {}).get("report") or {})
             if finding["severity"] == "review" and not finding.get("dismissed")],
         "form": form or {},
+        "errors": errors or {},
     }
 
 
@@ -110,9 +126,10 @@ def finding_permissions(current: Optional[dict[str, Any]], report: Optional[dict
 class ReviewView(MethodView):
     """The review page; its form posts a steward's decision on the content the page showed."""
 
-    def get(self, id: str, form: Optional[dict[str, Any]] = None):
+    def get(self, id: str, form: Optional[dict[str, Any]] = None,
+            errors: Optional[dict[str, list[str]]] = None):
         pkg_dict = _reviewable_dataset(id)
-        return tk.render("governance/review.html", _page_vars(pkg_dict, form))
+        return tk.render("governance/review.html", _page_vars(pkg_dict, form, errors))
 
     def post(self, id: str):
         pkg_dict = _reviewable_dataset(id)
@@ -121,8 +138,7 @@ class ReviewView(MethodView):
                 "reasons": request.form.getlist("reasons"),
                 "acknowledged": request.form.getlist("acknowledged")}
         if decision not in DECISION_ACTIONS:
-            tk.h.flash_error(tk._("Please choose a decision."))
-            return self.get(id, form)
+            return self.get(id, form, {"decision": [tk._("Please choose a decision.")]})
         data_dict = {"package_id": pkg_dict["id"],
                      "content_hash": request.form.get("content_hash", "")}
         if form["comment"]:
@@ -134,18 +150,16 @@ class ReviewView(MethodView):
         try:
             tk.get_action(DECISION_ACTIONS[decision])(_context(), data_dict)
         except tk.NotAuthorized as error:
-            tk.h.flash_error(str(error) or tk._("You are not allowed to decide on this review."))
-            return _redirect_to_review(pkg_dict)
+            return self.get(id, form, {"form": [
+                str(error) or tk._("You are not allowed to decide on this review.")]})
         except tk.ValidationError as error:
-            errors = dict(error.error_dict or {})
-            # Shown next to its checkboxes; the rest at the top of the page.
-            form["errors"] = {"acknowledged": errors.pop("acknowledged", None) or []}
-            for message in _error_messages(tk.ValidationError(errors)) if errors else []:
-                tk.h.flash_error(message)
-            if "content_hash" in errors:
+            if "content_hash" in (error.error_dict or {}):
                 # The content changed: show the fresh version rather than the stale form.
+                for message in _error_messages(error):
+                    tk.h.flash_error(message)
                 return _redirect_to_review(pkg_dict)
-            return self.get(id, form)
+            return self.get(id, form, _form_errors(error))
+        notify.remember_locale(current_user, tk.h.lang())
         tk.h.flash_success({
             workflow.APPROVE: tk._("Approved: the dataset is now public in this version."),
             workflow.REQUEST_CHANGES: tk._("Changes requested: the publisher has been told."),
@@ -154,24 +168,26 @@ class ReviewView(MethodView):
         return _redirect_to_review(pkg_dict)
 
 
-def _publisher_action(id: str, action: str, success: str):
+def _publisher_action(id: str, action: str, success: str, **params):
     pkg_dict = _reviewable_dataset(id)
     try:
-        tk.get_action(action)(_context(), {"package_id": pkg_dict["id"]})
+        tk.get_action(action)(_context(), {"package_id": pkg_dict["id"], **params})
     except tk.NotAuthorized as error:
         tk.h.flash_error(str(error) or tk._("You are not allowed to do this."))
     except tk.ValidationError as error:
         for message in _error_messages(error):
             tk.h.flash_error(message)
     else:
+        notify.remember_locale(current_user, tk.h.lang())
         tk.h.flash_success(success)
     return _redirect_to_review(pkg_dict)
 
 
 def submit(id: str):
+    comment = request.form.get("comment", "").strip()
     return _publisher_action(id, "governance_review_submit", tk._(
         "Submitted: the checks are running; the stewards will review the dataset once they "
-        "pass."))
+        "pass."), **({"comment": comment} if comment else {}))
 
 
 def withdraw(id: str):
