@@ -132,3 +132,21 @@ def test_unpublishing_or_deleting_a_released_dataset_is_refused_with_a_reason(wo
     status = world.as_user(world.publisher).action.governance_status_show(
         package_id=released["id"])
     assert status["released"] is True
+
+
+def test_the_edit_form_of_a_released_dataset_offers_no_unpublish_or_delete(world, released,
+                                                                           app):
+    token = world.as_user(world.sysadmin).action.api_token_create(
+        user="publisher", name="form")["token"]
+    draft = world.new_dataset("noch-entwurf")
+    for language, note in (("", "it cannot be unpublished or deleted here"),
+                           ("/de", "kann hier weder zurückgezogen noch gelöscht werden")):
+        page = app.get(f"{language}/dataset/edit/{released['name']}",
+                       headers={"Authorization": token}).get_data(as_text=True)
+        assert "go-metadata-unpublish" not in page
+        assert f"/dataset/delete/{released['id']}" not in page
+        assert note in page
+        # an unreleased dataset keeps CKAN's buttons
+        page = app.get(f"{language}/dataset/edit/{draft['name']}",
+                       headers={"Authorization": token}).get_data(as_text=True)
+        assert "go-metadata-unpublish" in page and f"/dataset/delete/{draft['id']}" in page

@@ -2,15 +2,15 @@
 only), so that a page of 50 of 10,000 open reviews reads about 50 rows; and the latest check
 run of a review by creation time.
 
-Revision ID: 0003_queue_indexes
-Revises: 0002_release_revocation
+Revision ID: 0006_queue_indexes
+Revises: 0005_webhooks
 Create Date: 2026-11-29
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003_queue_indexes"
-down_revision = "0002_release_revocation"
+revision = "0006_queue_indexes"
+down_revision = "0005_webhooks"
 branch_labels = None
 depends_on = None
 
