@@ -18,11 +18,8 @@ import sqlalchemy as sa
 import ckan.plugins.toolkit as tk
 from ckan import model
 
-from . import audit, check_run, review as reviews, staging, workflow
+from . import audit, review as reviews, staging, workflow
 from .checks import ChecksError
-from .checks.privacy.columns import ColumnAnalyser, column_hints
-from .checks.privacy.metadata import metadata_texts
-from .checks.readers import open_table
 from .model import CheckRun, FindingDismissal, Review
 
 REVEAL_ROWS = 5  # raw values a steward sees at most per reveal
@@ -223,7 +220,12 @@ def _changed():
         "The content changed since it was checked: nothing is revealed. Submit it again.")]})
 
 
+# Revealing reads files with the checks engine (pyarrow, phonenumbers, ...): imported here, on
+# first use, not whenever the web process starts.
+
 def _metadata_rows(content: dict[str, Any], finding: Finding) -> list[dict[str, Any]]:
+    from .checks.privacy.metadata import metadata_texts
+
     text = dict(metadata_texts(content)).get(finding["field"])
     if text is None or hashlib.sha256(text.encode()).hexdigest() != finding["content_hash"]:
         raise _changed()
@@ -232,6 +234,9 @@ def _metadata_rows(content: dict[str, Any], finding: Finding) -> list[dict[str, 
 
 def _table_rows(review: Review, content: dict[str, Any], resource: dict[str, Any],
                 finding: Finding, columns: list[str]) -> list[dict[str, Any]]:
+    from . import check_run
+    from .checks.readers import open_table
+
     current = next((r for r in content.get("resources", []) if r.get("id") == resource["id"]),
                    None)
     path = check_run.file_of(review, current) if current else None
@@ -281,6 +286,9 @@ def _cells(column: Any) -> list[Any]:
 def _matcher(finding: Finding, columns: list[str]) -> Callable[[list[str]], bool]:
     """Which rows show what the check found: cells that validate as its kind (personal data)
     or small counts; for the other checks every non-empty row does."""
+    from . import check_run
+    from .checks.privacy.columns import ColumnAnalyser, column_hints
+
     check = finding["check"]
     try:
         config = check_run.privacy_config()

@@ -7,7 +7,7 @@ import logging
 import ckan.plugins.toolkit as tk
 from ckan import model
 
-from . import check_run, findings, progress, review, workflow
+from . import findings, progress, review, workflow
 from .model import CheckRun, Review, utcnow
 
 log = logging.getLogger(__name__)
@@ -27,6 +27,8 @@ def run_checks(run_id: str) -> None:
     meanwhile is marked stale; the edit sent the review back to draft, and the next submission
     makes a new run.
     """
+    from . import check_run  # the checks engine: loaded by the worker, not the web process
+
     run = model.Session.get(CheckRun, run_id)
     current = model.Session.get(Review, run.review_id)
     content = review.content_under_review(current) \

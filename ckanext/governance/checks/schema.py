@@ -15,12 +15,13 @@ import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Union
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Union
 from urllib.parse import urljoin, urlsplit
 
-from frictionless import FrictionlessException, Schema
-
 from .errors import ChecksError
+
+if TYPE_CHECKING:
+    from frictionless import Schema
 from .netguard import pinned_connection
 
 REGISTRY_ENV = "GOVERNANCE_SCHEMA_REGISTRY"
@@ -171,6 +172,8 @@ def _parse_json(text: str, what: str) -> Any:
 
 def _checked(descriptor: Any, what: str) -> Schema:
     """Let frictionless judge the descriptor; keep only the features we support."""
+    from frictionless import FrictionlessException, Schema  # heavy: only when checking
+
     if not isinstance(descriptor, dict):
         raise ChecksError(f"{what} is not a Table Schema: expected a JSON object", "schema-invalid")
     report = Schema.validate_descriptor(descriptor)

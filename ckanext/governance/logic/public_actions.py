@@ -8,7 +8,6 @@ import ckan.plugins.toolkit as tk
 from ckan.logic import validate
 
 from .. import public
-from ..checks.codes import finding_codes
 from . import schema
 
 
@@ -50,6 +49,8 @@ def governance_finding_code_list(context, data_dict):
 
     :rtype: list of dictionaries
     """
+    from ..checks.codes import finding_codes  # frictionless's error classes: on first use
+
     tk.check_access("governance_finding_code_list", context, data_dict)
     return finding_codes()
 

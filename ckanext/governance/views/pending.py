@@ -13,8 +13,6 @@ from ckan.common import current_user
 
 from .. import staging
 from ..checks import ChecksError
-from ..checks.readers import open_table
-from ..check_run import table_format
 from ..logic.pending import open_change
 
 pending = Blueprint("governance_pending", __name__,
@@ -57,6 +55,10 @@ def download(id: str, resource_id: str):
 
 @pending.route("/preview")
 def preview(id: str, resource_id: str):
+    # the checks engine's reader (pyarrow): loaded on the first preview, not at start-up
+    from ..check_run import table_format
+    from ..checks.readers import open_table
+
     package, change, resource, path = _staged_file(id, resource_id)
     labels, rows, error = [], [], None
     try:

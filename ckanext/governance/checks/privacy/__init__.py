@@ -9,10 +9,22 @@ non-empty cells, where it applies), ``examples`` (at most three, masked) and ``m
 Raw cell values never appear in findings.
 """
 
+from importlib import import_module
+
 from .config import DEFAULT_SEVERITIES, PrivacyConfig, config_from_mapping, load_config
-from .metadata import check_metadata
-from .table import TablePrivacy
 
 CHECKS = tuple(DEFAULT_SEVERITIES)
 
+# The checks themselves load phonenumbers, python-stdnum and pyarrow: imported on first use
+# (PEP 562), so that reading the configuration or the codes costs none of it.
+_LAZY = {"check_metadata": ".metadata", "TablePrivacy": ".table"}
+
 __all__ = ["CHECKS", "PrivacyConfig", "TablePrivacy", "check_metadata", "config_from_mapping", "load_config"]
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        value = getattr(import_module(_LAZY[name], __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
