@@ -6,6 +6,7 @@ audit entry in the same transaction.
 """
 from __future__ import annotations
 
+import contextlib
 import copy
 import hashlib
 import json
@@ -318,3 +319,17 @@ def _release(review: Review, actor: str) -> None:
         tk.get_action("package_create_default_resource_views")(
             dict(context), {"package": live_dataset(review.package_id)})
     staging.discard(review)
+
+
+@contextlib.contextmanager
+def rollback_on_failure():
+    """Undo the request's unsaved work on any failure; a refused transition becomes a
+    ValidationError naming the state."""
+    try:
+        yield
+    except workflow.TransitionError as error:
+        model.Session.rollback()
+        raise tk.ValidationError({"state": [str(error)]})
+    except Exception:
+        model.Session.rollback()
+        raise

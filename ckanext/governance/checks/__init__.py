@@ -9,9 +9,8 @@ The names below are imported on first use (PEP 562), so that ``governance-check
 --help`` starts without loading pyarrow, numpy and frictionless.
 """
 
-from importlib import import_module
-
 from .errors import ChecksError
+from .lazy import lazy_attributes
 
 _LAZY = {
     "validate_table": ".engine",
@@ -26,10 +25,4 @@ _LAZY = {
 __all__ = ["validate_table", "ChecksError", "load_schema", "check_reference", "SchemaReferenceError",
            "SchemaSource", "Report", "CheckError"]
 
-
-def __getattr__(name: str):
-    if name in _LAZY:
-        value = getattr(import_module(_LAZY[name], __name__), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_attributes(globals(), _LAZY)

@@ -5,7 +5,6 @@ machine-readable (states, check reports, coded reasons).
 """
 from __future__ import annotations
 
-import contextlib
 import copy
 import datetime
 from typing import Any, Optional
@@ -95,18 +94,6 @@ def _open_review_or_fail(package_id: str) -> Review:
     return found
 
 
-@contextlib.contextmanager
-def _rollback_on_failure():
-    """Undo the request's unsaved work on any failure; a refused transition becomes a
-    ValidationError naming the state."""
-    try:
-        yield
-    except workflow.TransitionError as error:
-        model.Session.rollback()
-        raise tk.ValidationError({"state": [str(error)]})
-    except Exception:
-        model.Session.rollback()
-        raise
 
 
 @validate(schema.review_submit)
@@ -132,7 +119,7 @@ def governance_review_submit(context, data_dict):
             raise tk.ValidationError({"package_id": [tk._(
                 "The released version has no pending change to submit")]})
         current = review.ensure_open_review(pkg, actor)
-    with _rollback_on_failure():
+    with review.rollback_on_failure():
         run = review.submit(current, actor, data_dict.get("comment"))
     model.repo.commit()
     jobs.enqueue_check_run(run.id)
@@ -150,7 +137,7 @@ def governance_review_withdraw(context, data_dict):
     """
     tk.check_access("governance_review_withdraw", context, data_dict)
     current = _open_review_or_fail(data_dict["package_id"])
-    with _rollback_on_failure():
+    with review.rollback_on_failure():
         review.withdraw(current, review.actor_id(context))
     model.repo.commit()
     return _status(context, data_dict["package_id"])
@@ -159,7 +146,7 @@ def governance_review_withdraw(context, data_dict):
 def _decide(context, data_dict, decision: str):
     current = _open_review_or_fail(data_dict["package_id"])
     actor = review.actor_id(context)
-    with _rollback_on_failure():
+    with review.rollback_on_failure():
         review.decide(current, decision, actor, data_dict["content_hash"],
                       data_dict.get("reasons", []), data_dict.get("comment"),
                       data_dict.get("acknowledged", []))
@@ -235,7 +222,7 @@ def governance_release_revoke(context, data_dict):
     release = review.latest_release(data_dict["package_id"])
     if release is None:
         raise tk.ValidationError({"package_id": [tk._("This dataset is not released")]})
-    with _rollback_on_failure():
+    with review.rollback_on_failure():
         review.revoke_release(release, review.actor_id(context), data_dict["reason"])
     return _status(context, data_dict["package_id"])
 

@@ -8,7 +8,7 @@ from ckan import model
 from ckan.logic import validate
 import ckan.plugins.toolkit as tk
 
-from .. import findings, review, workflow
+from .. import findings, review
 from . import schema
 
 
@@ -40,15 +40,9 @@ def governance_finding_dismiss(context, data_dict):
     """
     tk.check_access("governance_finding_dismiss", context, data_dict)
     current = _open_review(data_dict["package_id"])
-    try:
+    with review.rollback_on_failure():
         findings.dismiss(current, data_dict["finding_id"], data_dict["reason"],
                          review.actor_id(context))
-    except workflow.TransitionError as error:
-        model.Session.rollback()
-        raise tk.ValidationError({"state": [str(error)]})
-    except Exception:
-        model.Session.rollback()
-        raise
     model.repo.commit()
     return tk.get_action("governance_status_show")(context, {"package_id": current.package_id})
 

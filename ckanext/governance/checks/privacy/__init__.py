@@ -9,8 +9,7 @@ non-empty cells, where it applies), ``examples`` (at most three, masked) and ``m
 Raw cell values never appear in findings.
 """
 
-from importlib import import_module
-
+from ..lazy import lazy_attributes
 from .config import DEFAULT_SEVERITIES, PrivacyConfig, config_from_mapping, load_config
 
 CHECKS = tuple(DEFAULT_SEVERITIES)
@@ -21,10 +20,4 @@ _LAZY = {"check_metadata": ".metadata", "TablePrivacy": ".table"}
 
 __all__ = ["CHECKS", "PrivacyConfig", "TablePrivacy", "check_metadata", "config_from_mapping", "load_config"]
 
-
-def __getattr__(name: str):
-    if name in _LAZY:
-        value = getattr(import_module(_LAZY[name], __name__), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_attributes(globals(), _LAZY)
