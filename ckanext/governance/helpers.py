@@ -169,10 +169,13 @@ def governance_finding_text(finding: dict[str, Any]) -> Markup:
     share = governance_percent(finding.get("share"))
     if check == "disclosure.k_anonymity":
         columns = Markup(", ").join(code.format(c) for c in finding.get("columns") or [])
-        return Markup(tk._(
+        k = finding.get("k") if isinstance(finding.get("k"), int) else 0
+        return Markup(tk.ungettext(
+            "Only {k} row shares some combination of the quasi-identifiers {columns}: "
+            "{share} of the rows are in groups too small to hide a person.",
             "Only {k} rows share some combination of the quasi-identifiers {columns}: "
-            "{share} of the rows are in groups too small to hide a person.")).format(
-            k=finding.get("k", "?"), columns=columns, share=share)
+            "{share} of the rows are in groups too small to hide a person.", k)).format(
+            k=k, columns=columns, share=share)
     column = code.format(finding.get("column") or ", ".join(finding.get("columns") or []))
     if check == "disclosure.small_counts":
         return Markup(tk._(

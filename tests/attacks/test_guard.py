@@ -116,3 +116,17 @@ def test_a_failed_write_leaves_the_session_usable(world, released):
     model.Session.rollback()
     assert world.as_user(None).action.package_show(id=released["id"])["notes"] == \
         "approved notes"
+
+
+@pytest.mark.parametrize("action", ["bulk_update_private", "bulk_update_delete"])
+def test_bulk_actions_of_the_organization_page_leave_a_released_dataset_as_approved(
+        world, released, action):
+    """The organization page's bulk form: CKAN 2.12 patches each dataset; a released one is
+    refused with a reason, not made private or deleted, nor silently left as it was."""
+    import ckanapi
+
+    with pytest.raises(ckanapi.ValidationError):
+        getattr(world.as_user(world.sysadmin).action, action)(
+            datasets=[released["id"]], org_id=world.org["id"])
+    public = world.as_user(None).action.package_show(id=released["id"])
+    assert public["state"] == "active" and public["private"] is False

@@ -152,6 +152,10 @@ def _stage(context, pkg: model.Package, build: Callable[[dict], dict], what: str
         raise tk.ValidationError({"state": [tk._(
             "A released dataset cannot be unpublished or deleted by an edit. Ask a sysadmin "
             "to revoke the release if it must go offline.")]})
+    if tk.asbool(pending.get("private")):  # e.g. the organization page's bulk "Make private"
+        raise tk.ValidationError({"private": [tk._(
+            "A released dataset cannot be made private by an edit. Ask a sysadmin to revoke "
+            "the release if it must go offline.")]})
     _claim_resource_ids(pkg, pending, known | _resource_ids(pkg))
     uploads = {}
     for resource in pending.get("resources", []):
