@@ -224,7 +224,7 @@ def _upload_new_dataset(flow, page):
     page.locator(".slug-preview button").click()
     page.fill("#field-name", NAME)
     page.fill("#field-notes", NOTES + CONTACT)
-    page.fill("#field-tag_string", "abfall,sensoren")
+    page.fill("#field-tag_string", "abfall,sensoren,")  # the comma ends a keyword
     page.select_option("#field-license_id", "dl-de-by-2.0")
     page.fill("#field-publisher_name", "Landeshauptstadt Mainz")
     page.fill("#field-contact_name", "Open-Data-Team")
@@ -358,6 +358,7 @@ def test_the_whole_flow_through_the_forms(world, live_server, browser, locale):
     visitor.get_by_role("link", name=TITLE).click()
     expect(visitor.locator(".governance-review-note")).to_contain_text(text["reviewed"])
     expect(visitor.locator("body")).to_contain_text("Amt für Abfallwirtschaft")
+    expect(visitor.locator(".tag-list")).to_contain_text("sensoren")
     flow.shot(visitor, "public-dataset")
     visitor.locator(".resource-item a.heading").first.click()
     assert _download(visitor, visitor.locator("a.resource-url-analytics.btn")) == CLEAN_CSV
