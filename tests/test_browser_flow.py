@@ -39,14 +39,6 @@ from test_browser_ui import _login, js_translations  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.usefixtures("with_plugins")
 
-
-@pytest.fixture(autouse=True)
-def patient_expect():
-    """Uploads and check runs take seconds on a loaded machine: conditions get 20 s."""
-    expect.set_options(timeout=20_000)
-    yield
-    expect.set_options(timeout=5_000)
-
 NAME = "fuellstaende-altstadt"
 TITLE = "Füllstände der Abfallbehälter Altstadt"
 NEW_TITLE = "Füllstände der Abfallbehälter Altstadt und Neustadt"
@@ -154,6 +146,14 @@ TEXTS = {
 }
 
 
+@pytest.fixture(autouse=True)
+def patient_expect():
+    """Uploads and check runs take seconds on a loaded machine: conditions get 20 s."""
+    expect.set_options(timeout=20_000)
+    yield
+    expect.set_options(timeout=5_000)
+
+
 class Flow:
     """What the test needs at every step: the base URL, the language, the texts, the data
     that appears on the pages (not UI text), and the screenshot counter."""
@@ -165,10 +165,9 @@ class Flow:
         self.data = {TITLE, NEW_TITLE, NOTES.strip(), FIXED_NOTES, NEW_NOTES, REQUEST, ANSWER,
                      "messwerte.csv", "messwerte-neu.csv", NAME, world.org["title"],
                      world.org["name"], world.org["description"], *HEADER.strip().split(","),
-                     "Landeshauptstadt Mainz", "Open-Data-Team",
-                     "opendata@mainz.example", "Mainz", "abfall", "sensoren", "Open Database License",
-                     "constraint-error", "review-record.json", *LICENCES, *SCHEMA_TEXTS,
-                     *CKAN_CORE_ENGLISH}
+                     "Landeshauptstadt Mainz", "Open-Data-Team", "opendata@mainz.example",
+                     "Mainz", "abfall", "sensoren", "Open Database License", "constraint-error",
+                     "review-record.json", *LICENCES, *SCHEMA_TEXTS, *CKAN_CORE_ENGLISH}
         for user in (world.publisher, world.steward, world.sysadmin):
             self.data |= {user["name"], user["display_name"]}
 
@@ -216,6 +215,12 @@ def _submit(flow, page, again=False, answer=None):
 
 def _badge(page):
     return page.locator("#governance-review h1 .governance-badge")
+
+
+def _checks_end_in(page, state):
+    """The review page shows the checks' outcome by itself: updated, not reloaded."""
+    expect(_badge(page)).to_have_text(state, timeout=60_000)
+    assert page.evaluate("window.governanceNoReload") is True
 
 
 def _upload_new_dataset(flow, page):
@@ -270,9 +275,8 @@ def test_the_whole_flow_through_the_forms(world, live_server, browser, locale):
     expect(publisher.locator("#governance-banner")).to_contain_text(text["not_public"])
     publisher.get_by_role("link", name=text["open_review"], exact=True).first.click()
     _submit(flow, publisher)
-    expect(_badge(publisher)).to_have_text(text["checks_failed"], timeout=60_000)
+    _checks_end_in(publisher, text["checks_failed"])
     expect(publisher.locator("#governance-review")).to_contain_text(text["blocking"])
-    assert publisher.evaluate("window.governanceNoReload") is True  # updated, not reloaded
     flow.shot(publisher, "checks-failed")
 
     # 2. The steward reads the report and the masked findings of the failed checks.
@@ -300,7 +304,7 @@ def test_the_whole_flow_through_the_forms(world, live_server, browser, locale):
     _replace_file(publisher, CLEAN_CSV, "messwerte.csv")
     publisher.goto(flow.url(f"/dataset/{NAME}/governance"))
     _submit(flow, publisher, again=True)
-    expect(_badge(publisher)).to_have_text(text["in_review"], timeout=60_000)
+    _checks_end_in(publisher, text["in_review"])
 
     # ... the steward finds it through the header's count and requests changes ...
     steward.goto(flow.url("/dashboard/datasets"))
@@ -332,7 +336,7 @@ def test_the_whole_flow_through_the_forms(world, live_server, browser, locale):
     publisher.wait_for_load_state()
     publisher.goto(flow.url(f"/dataset/{NAME}/governance"))
     _submit(flow, publisher, again=True, answer=ANSWER)
-    expect(_badge(publisher)).to_have_text(text["in_review"], timeout=60_000)
+    _checks_end_in(publisher, text["in_review"])
     expect(publisher.locator(".governance-timeline")).to_contain_text(ANSWER)
     flow.shot(publisher, "publisher-resubmitted")
 
@@ -378,7 +382,7 @@ def test_the_whole_flow_through_the_forms(world, live_server, browser, locale):
     _replace_file(publisher, NEW_CSV, "messwerte-neu.csv")
     publisher.goto(flow.url(f"/dataset/{NAME}/governance"))
     _submit(flow, publisher)
-    expect(_badge(publisher)).to_have_text(text["in_review"], timeout=60_000)
+    _checks_end_in(publisher, text["in_review"])
 
     visitor.goto(flow.url(f"/dataset/{NAME}"))
     expect(visitor.locator("h1").first).to_contain_text(TITLE)
