@@ -36,7 +36,8 @@ this.ckan.module('governance-schema-field', function ($) {
 
     _jsonError: function () {
       var box = this.el.find('textarea[name="schema"]');
-      if (box.prop('disabled')) { return null; }
+      // :disabled, not the property: the box is disabled through its fieldset.
+      if (box.is(':disabled')) { return null; }
       try {
         JSON.parse(box.val());
         return null;
