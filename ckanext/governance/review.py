@@ -139,6 +139,7 @@ def record_edit(review: Review, actor: Optional[str], what: str) -> None:
         # Moved to another organization: its stewards and members review it from now on
         # (queue, mails and activity labels follow the review's organization).
         review.organization_id = package.owner_org
+        activity.relabel(package)
     if actor is not None:
         review.last_editor = actor
         if actor not in (review.editors or []):
