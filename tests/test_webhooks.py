@@ -337,9 +337,11 @@ def test_who_may_manage_webhooks(world, org_admin, receiver):
     assert admin.action.governance_webhook_list(organization_id=world.org["id"]) == []
     audited = model.Session.scalars(sa.select(AuditEntry).where(
         AuditEntry.event.like("webhook_%")).order_by(AuditEntry.seq)).all()
-    assert [(e.event, e.actor_id, e.details["url"]) for e in audited] == [
-        ("webhook_created", org_admin["id"], receiver.url),
-        ("webhook_deleted", org_admin["id"], receiver.url)]
+    where = webhooks.audited_url(receiver.url)
+    assert [(e.event, e.actor_id, e.details["url"], e.details["url_sha256"])
+            for e in audited] == [
+        ("webhook_created", org_admin["id"], where["url"], where["url_sha256"]),
+        ("webhook_deleted", org_admin["id"], where["url"], where["url_sha256"])]
 
 
 @_fast

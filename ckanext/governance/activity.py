@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
+import sqlalchemy as sa
+
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan import model
+from ckan.lib.plugins import get_permission_labels
 
 from .model import Review
 from .stewards import steward_label
@@ -35,3 +38,17 @@ def record(review: Review, event: str, actor: Optional[str], from_state: Optiona
                          "reasons": details.get("reasons", [])}},
         permission_labels=[f"member-{review.organization_id}",
                            steward_label(review.organization_id)]))
+
+
+def relabel(package: model.Package) -> None:
+    """A dataset moved to another organization: its activities (core's and ours) get the labels
+    it has now, so that the old organization's members no longer see them."""
+    if not p.plugin_loaded("activity"):
+        return
+    from ckanext.activity.model import Activity
+
+    model.Session.execute(
+        sa.update(Activity).where(Activity.object_id == package.id,
+                                  Activity.activity_type.like("%package"))
+        .values(permission_labels=get_permission_labels().get_dataset_labels(package)),
+        execution_options={"synchronize_session": False})

@@ -19,6 +19,7 @@ from typing import Any, Optional
 
 from babel.support import NullTranslations, Translations
 
+import ckan.authz as authz
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan import model
@@ -114,7 +115,7 @@ def notify_transition(review_id: str, event: str, actor_id: Optional[str],
     elif event in _SUBMITTER_EVENTS and review.submitted_by:
         submitter = model.Session.get(model.User, review.submitted_by)
         recipients = [submitter] if submitter and submitter.id != actor_id \
-            and submitter.state == "active" else []
+            and submitter.state == "active" and _may_read_review(submitter, review) else []
     else:
         recipients = []
     if not recipients:
@@ -133,6 +134,14 @@ def notify_transition(review_id: str, event: str, actor_id: Optional[str],
             mailer.mail_user(recipient, subject, body)
         except mailer.MailerException:
             log.exception("mail to user %s about review %s failed", recipient.name, review.id)
+
+
+def _may_read_review(user: model.User, review: Review) -> bool:
+    """Whether `user` still belongs to the review (a publisher who left the organization hears
+    nothing more of it)."""
+    return authz.is_authorized_boolean("governance_review_show",
+                                       {"user": user.name, "auth_user_obj": user},
+                                       {"package_id": review.package_id})
 
 
 def _checks_user() -> Optional[model.User]:

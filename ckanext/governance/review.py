@@ -135,6 +135,12 @@ def record_edit(review: Review, actor: Optional[str], what: str) -> None:
     """An edit of the content under review: remember the editor (four eyes) and send a review
     that was being checked or decided back to draft. `actor` is None for writes whose author is
     unknown (a job, or a path only the guard saw outside a request)."""
+    package = model.Package.get(review.package_id)
+    if package is not None and package.owner_org != review.organization_id:
+        # Moved to another organization: its stewards and members review it from now on
+        # (queue, mails and activity labels follow the review's organization).
+        review.organization_id = package.owner_org
+        activity.relabel(package)
     if actor is not None:
         review.last_editor = actor
         if actor not in (review.editors or []):

@@ -27,6 +27,7 @@ import secrets
 import time
 import uuid
 from typing import Any, Optional
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from redis.exceptions import RedisError
@@ -77,6 +78,15 @@ def check_url(url: str) -> None:
     (unless the operator allows private targets); raise ChecksError with the reason."""
     _scheme, host, port = netguard.check_url(url, "webhook URL")
     netguard.resolve(host, port, allow_private=_option("allow_private"), what="webhook URL")
+
+
+def audited_url(url: str) -> dict[str, str]:
+    """What the audit log keeps of a hook's URL: where events go (scheme, host, port) and a
+    hash that matches the whole URL, never its path or query, which often carry the
+    receiver's token (every member of the organization may read its audit trail)."""
+    parts = urlsplit(url)
+    return {"url": f"{parts.scheme}://{parts.netloc}",
+            "url_sha256": hashlib.sha256(url.encode("utf-8")).hexdigest()}
 
 
 def retry_delay(attempts: int) -> int:

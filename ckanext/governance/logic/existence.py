@@ -214,6 +214,11 @@ def _hidden(context, kind: str, value: Any) -> bool:
     raise ValueError(kind)
 
 
+def table_hidden(context, name: str) -> bool:
+    """Whether `name` (a DataStore table or alias) belongs to a resource the user may not see."""
+    return not _trusted(context) and _hidden(context, TABLE, name)
+
+
 def _trusted(context) -> bool:
     """Internal calls (ignore_auth), sysadmins and our own visibility checks pass."""
     return bool(context.get("ignore_auth") or context.get(_ASKING)) or \

@@ -73,7 +73,7 @@ def governance_webhook_create(context, data_dict):
     model.Session.add(hook)
     model.Session.flush()
     audit.append("webhook_created", actor_id=actor, package_id=None, details={
-        "organization_id": organization_id, "webhook_id": hook.id, "url": url})
+        "organization_id": organization_id, "webhook_id": hook.id, **webhooks.audited_url(url)})
     model.repo.commit()
     return {**_hook_dict(hook), "secret": hook.secret}
 
@@ -107,7 +107,7 @@ def governance_webhook_delete(context, data_dict):
         raise tk.ObjectNotFound(tk._("Webhook not found"))
     audit.append("webhook_deleted", actor_id=review.actor_id(context), package_id=None,
                  details={"organization_id": hook.organization_id, "webhook_id": hook.id,
-                          "url": hook.url})
+                          **webhooks.audited_url(hook.url)})
     model.Session.delete(hook)
     model.repo.commit()
 

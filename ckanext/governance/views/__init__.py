@@ -1,6 +1,7 @@
 """Blueprints of the extension, one module per concern; blanket collects them from here."""
 from ..http_guard import require_csrf_token
 from .audit import audit_export
+from .datastore import datastore
 from .findings import findings
 from .pending import pending
 from .public import public
@@ -9,8 +10,8 @@ from .review import review
 from .stewards import stewards
 from .webhooks import webhooks
 
-__all__ = ["audit_export", "findings", "pending", "public", "queue", "review", "stewards",
-           "webhooks"]
+__all__ = ["audit_export", "datastore", "findings", "pending", "public", "queue", "review",
+           "stewards", "webhooks"]
 
 # Our forms check their CSRF token themselves, whatever core exempted (see http_guard)
 for _blueprint in (audit_export, findings, pending, public, queue, review, stewards, webhooks):
