@@ -386,7 +386,10 @@ class BulkWriter:
         model.Session.add(Decision(review_id=current.id, decision=decision, reasons=reasons,
                                    comment=comment, content_hash=current.content_hash,
                                    user_id=actor))
-        review.transition(current, decision, actor, reasons=reasons, comment=comment)
+        details = {"reasons": reasons, "comment": comment}
+        if decision == "approve":
+            details["acknowledged"] = []  # no privacy finding to acknowledge in this catalogue
+        review.transition(current, decision, actor, **details)
 
     def _workflow_rows(self, package_id: str, spec: dict[str, Any], people: dict[str, str]):
         import sqlalchemy as sa
@@ -427,6 +430,8 @@ class BulkWriter:
             # the gate's package_patch of a released dataset: a change review, pending content
             change = review.ensure_open_review(package, publisher)
             pending = {**change.content, "id": package_id, "notes": changed_notes(spec)}
+            for key in ("relationships_as_subject", "relationships_as_object"):
+                pending.pop(key, None)  # the gate keeps relationships out of pending content
             pending.update(id=package_id, type=package.type)
             change.content = pending
             review.record_edit(change, publisher, "package_patch")

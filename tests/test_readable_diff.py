@@ -43,8 +43,9 @@ def _form_fields(html):
     data = MultiDict()
     for element in form.find_all(["input", "textarea", "select"]):
         name = element.get("name")
-        if not name:
-            continue
+        if not name or element.has_attr("disabled") or any(
+                fieldset.has_attr("disabled") for fieldset in element.find_parents("fieldset")):
+            continue  # a browser sends no disabled control (the schema field's other modes)
         if element.name == "textarea":
             data.add(name, element.text.replace("\n", "\r\n"))  # browsers send CRLF
         elif element.name == "select":
