@@ -158,6 +158,9 @@ def _call_action(action, data, user):
 
 def _normalised(answer, hidden, values):
     status, body = answer
+    if isinstance(body, str) and body.lstrip().startswith("<?xml"):
+        # RDF serialisations (DCAT) list their statements in no fixed order
+        body = "\n".join(sorted(body.splitlines()))
     return status, json.loads(hidden.normalise(json.dumps(body, default=str, sort_keys=True),
                                                values))
 
