@@ -339,3 +339,12 @@ def rollback_on_failure():
     except Exception:
         model.Session.rollback()
         raise
+
+
+def open_review_or_fail(package_id: str) -> Review:
+    """The open review, locked against concurrent edits and decisions; a ValidationError
+    when there is none."""
+    found = open_review(package_id, lock=True)
+    if found is None:
+        raise tk.ValidationError({"package_id": [tk._("This dataset has no open review")]})
+    return found

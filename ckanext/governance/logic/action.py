@@ -87,15 +87,6 @@ def _status(context, package_id: str) -> dict[str, Any]:
     return status
 
 
-def _open_review_or_fail(package_id: str) -> Review:
-    found = review.open_review(package_id, lock=True)
-    if found is None:
-        raise tk.ValidationError({"package_id": [tk._("This dataset has no open review")]})
-    return found
-
-
-
-
 @validate(schema.review_submit)
 def governance_review_submit(context, data_dict):
     """Submit a dataset's content (its first version, or the pending change to a released
@@ -136,7 +127,7 @@ def governance_review_withdraw(context, data_dict):
     :rtype: dictionary
     """
     tk.check_access("governance_review_withdraw", context, data_dict)
-    current = _open_review_or_fail(data_dict["package_id"])
+    current = review.open_review_or_fail(data_dict["package_id"])
     with review.rollback_on_failure():
         review.withdraw(current, review.actor_id(context))
     model.repo.commit()
@@ -144,7 +135,7 @@ def governance_review_withdraw(context, data_dict):
 
 
 def _decide(context, data_dict, decision: str):
-    current = _open_review_or_fail(data_dict["package_id"])
+    current = review.open_review_or_fail(data_dict["package_id"])
     actor = review.actor_id(context)
     with review.rollback_on_failure():
         review.decide(current, decision, actor, data_dict["content_hash"],

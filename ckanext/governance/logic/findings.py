@@ -12,14 +12,6 @@ from .. import findings, review
 from . import schema
 
 
-def _open_review(package_id: str):
-    """The open review, locked against concurrent edits and decisions."""
-    current = review.open_review(package_id, lock=True)
-    if current is None:
-        raise tk.ValidationError({"package_id": [tk._("This dataset has no open review")]})
-    return current
-
-
 @validate(schema.finding_dismiss)
 def governance_finding_dismiss(context, data_dict):
     """Dismiss a privacy finding of the dataset's latest check run as a false positive.
@@ -39,7 +31,7 @@ def governance_finding_dismiss(context, data_dict):
     :rtype: dictionary
     """
     tk.check_access("governance_finding_dismiss", context, data_dict)
-    current = _open_review(data_dict["package_id"])
+    current = review.open_review_or_fail(data_dict["package_id"])
     with review.rollback_on_failure():
         findings.dismiss(current, data_dict["finding_id"], data_dict["reason"],
                          review.actor_id(context))
@@ -64,7 +56,7 @@ def governance_finding_reveal(context, data_dict):
     :rtype: dictionary
     """
     tk.check_access("governance_finding_reveal", context, data_dict)
-    current = _open_review(data_dict["package_id"])
+    current = review.open_review_or_fail(data_dict["package_id"])
     try:
         revealed = findings.reveal(current, data_dict["finding_id"], review.actor_id(context))
     except Exception:
