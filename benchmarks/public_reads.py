@@ -522,6 +522,8 @@ def main(argv=None) -> None:
     parser.add_argument("--profile", action="store_true",
                         help="count SQL statements per request instead of timing over HTTP")
     parser.add_argument("--json", help="also write the results to this file")
+    parser.add_argument("--only", action="append", metavar="ENDPOINT",
+                        help="measure only this endpoint (its name in the report; repeatable)")
     parser.add_argument("--profile-child", help=argparse.SUPPRESS)
     parser.add_argument("paths", nargs="*", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -531,7 +533,9 @@ def main(argv=None) -> None:
     plan = catalogue.Plan(datasets=args.datasets, released=args.released)
     log: Callable[[str], None] = lambda line: print(line, file=sys.stderr, flush=True)
     configs = prepare(plan, args.rebuild, log)
-    endpoints = workload(plan)
+    endpoints = [e for e in workload(plan) if not args.only or e.name in args.only]
+    if not endpoints:
+        parser.error(f"no endpoint named {args.only}")
     if args.profile:
         print(profile(configs, endpoints))
         return

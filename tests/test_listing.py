@@ -30,3 +30,35 @@ def test_tag_listings_keep_public_tags_and_drop_hidden_ones(listed):
 def test_format_autocomplete_keeps_public_formats_and_drops_hidden_ones(listed):
     assert listed.format_autocomplete(q="geo") == ["geojson"]
     assert listed.format_autocomplete(q="verborgen") == []
+
+
+def test_tag_autocomplete_suggests_public_tags_up_to_its_limit(world, listed):
+    # Core applies the limit before the hidden tags are taken out; the limit counts public
+    # tags only, suggested by name.
+    world.new_dataset("listing-more-hidden", tag_string="aaa-verborgen-e,abc-verborgen-e",
+                      csv=None)
+    assert listed.tag_autocomplete(q="E", limit=1) == ["gemeinsam"]
+    assert listed.tag_autocomplete(q="e", limit=1, offset=1) == ["oeffentlich"]
+    assert listed.tag_autocomplete(q="e", limit="2") == ["gemeinsam", "oeffentlich"]
+    assert listed.tag_autocomplete(q="%") == [] and listed.tag_autocomplete(q="_") == []
+
+
+@pytest.mark.parametrize("limit", [-1, "zehn"])
+def test_tag_autocomplete_refuses_a_limit_that_is_no_natural_number(listed, limit):
+    import ckan.plugins.toolkit as tk
+    with pytest.raises(tk.ValidationError) as refused:
+        listed.tag_autocomplete(q="e", limit=limit)
+    assert "limit" in refused.value.error_dict
+
+
+def test_format_autocomplete_suggests_public_formats_up_to_its_limit(world, listed):
+    # A format of unreleased datasets used more often than the public one: core's limit of
+    # one would pick it, and nothing would be left to suggest.
+    world.new_dataset("listing-geo-hidden", csv=None, resources=[
+        {"name": f"link {n}", "url": f"https://example.org/{n}.geo", "format": "GeoHidden"}
+        for n in range(3)])
+    assert listed.format_autocomplete(q="geo", limit=1) == ["geojson"]
+    assert listed.format_autocomplete(q="GEO") == ["geojson"]
+    assert listed.format_autocomplete(q="geo", limit=0) == []
+    with pytest.raises(Exception):
+        listed.format_autocomplete(q="geo", limit=-1)

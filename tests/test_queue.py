@@ -116,3 +116,18 @@ def test_queue_page_shows_all_open_reviews_by_default_a_page_at_a_time(app, worl
     assert "reviews 1 to 2 of 4" in aged and "Titel seite-d" not in aged
     german = app.get("/de/governance/queue?page=2", headers=headers).body
     assert "Prüfungen 3 bis 4 von 5" in german
+
+
+def test_queue_names_a_change_by_its_title_under_review(app, world):
+    released = world.release("strassenzustand", title="Straßenzustand 2025")
+    publisher = world.as_user(world.publisher)
+    publisher.action.package_patch(id=released["id"], title="Straßenzustand 2026")
+    world.submit_and_check(released["id"])
+
+    item = world.as_user(world.steward).action.governance_queue_list()["results"][0]
+    assert (item["kind"], item["package_title"]) == ("change", "Straßenzustand 2026")
+    page = app.get("/governance/queue", headers=_auth(world.steward)).body
+    assert "Straßenzustand 2026" in page and "Straßenzustand 2025" not in page
+    # The public still reads the released title.
+    assert world.as_user(None).action.package_show(id=released["id"])["title"] \
+        == "Straßenzustand 2025"

@@ -13,6 +13,7 @@ from babel.dates import get_datetime_format
 from markupsafe import Markup
 
 import ckan.plugins.toolkit as tk
+from ckan import model
 from ckan.lib.helpers import _datestamp_to_datetime
 
 from . import dataset_diff, public, report_text, workflow
@@ -203,12 +204,12 @@ def governance_delivery_state_label(state: str) -> str:
 def governance_review_record(package_id: str) -> Optional[dict[str, Any]]:
     """The public review record of a released dataset as ``review-record.json`` has it, but
     without the files' sha256 (computing them reads every file); None for a dataset without a
-    release in force."""
-    try:
-        return public.review_record(*public.released_dataset(package_id), file_digests=False)
-    except tk.ObjectNotFound:
+    release in force or that the user may not see."""
+    status = governance_status(package_id)
+    package = model.Package.get(package_id) if status and status["release_id"] else None
+    if package is None or not public.is_public(package):
         return None
-
+    return public.page_review_record(status["release_id"])
 
 
 def governance_labelled_diff(diff: dict[str, Any], dataset_type: str = "dataset") -> dict[str, Any]:
@@ -240,8 +241,14 @@ def render_datetime(next_helper, datetime_, date_format=None, with_hours=False,
     return next_helper(datetime_, date_format, with_hours, with_seconds)
 
 
-def governance_date(value: Union[str, datetime.datetime, None]) -> str:
-    """A day in the page's language: "November 29, 2026", "29. November 2026"."""
+def governance_date(value: Union[str, datetime.date, None]) -> str:
+    """A day in the page's language: "November 29, 2026", "29. November 2026". A calendar day
+    ("2026-11-29", scheming's date fields) is that day in every time zone."""
+    if isinstance(value, str) and len(value) == 10:
+        try:
+            return flask_babel.format_date(datetime.date.fromisoformat(value), "long")
+        except ValueError:
+            pass
     value = _datestamp_to_datetime(value)
     return flask_babel.format_date(value, "long") if value else ""
 

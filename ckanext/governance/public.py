@@ -9,6 +9,7 @@ and the approved content hash; never who reviewed, nor anything a check found in
 """
 from __future__ import annotations
 
+import functools
 import os
 import re
 from typing import Any, Optional
@@ -31,12 +32,16 @@ PASSED, NOT_RUN, FAILED = "passed", "not-run", "failed"
 _UNSAFE_NAME = re.compile(r"[^-a-z0-9._/]+")
 
 
+def is_public(package: model.Package) -> bool:
+    return package.state == "active" and not package.private
+
+
 def released_dataset(name_or_id: str) -> tuple[model.Package, Release]:
     """The dataset and its release in force; ObjectNotFound (as for a missing dataset) when
     there is none."""
     package = model.Package.get(name_or_id or "")
     release = review.latest_release(package.id) if package is not None else None
-    if release is None or package.state != "active" or package.private:
+    if release is None or not is_public(package):
         raise tk.ObjectNotFound(tk._("Dataset not found"))
     return package, release
 
@@ -181,6 +186,17 @@ def _resource_checks(checked: Optional[dict[str, Any]]) -> list[dict[str, Any]]:
                    "schema": source.get("kind") or "inferred",
                    "rows": (table_report.get("stats") or {}).get("rows")}
     return [table_check, _privacy_check(table_report)]
+
+
+@functools.lru_cache(maxsize=1024)
+def page_review_record(release_id: str) -> dict[str, Any]:
+    """The review record of a release as the dataset page shows it (without the files' sha256),
+    kept per release: a release, its check run and the live rows it released never change
+    (the guard refuses any other write to them), and a revoked release is not asked for. Every
+    view of a released dataset's page shows it; computing it takes three queries. Callers read
+    it, never change it."""
+    release = model.Session.get(Release, release_id)
+    return review_record(model.Package.get(release.package_id), release, file_digests=False)
 
 
 def review_record(package: model.Package, release: Release, *,

@@ -52,12 +52,16 @@ def actor_id(context) -> Optional[str]:
     return user.id if user else None
 
 
+def release_in_force(package_id: str) -> sa.Select:
+    """The statement selecting the release in force (add columns to ask more at once)."""
+    return sa.select(Release).where(Release.package_id == package_id,
+                                    Release.revoked_at.is_(None)) \
+        .order_by(Release.released_at.desc()).limit(1)
+
+
 def latest_release(package_id: str) -> Optional[Release]:
     """The release in force; None for a dataset never released or whose release was revoked."""
-    return model.Session.scalars(
-        sa.select(Release).where(Release.package_id == package_id,
-                                 Release.revoked_at.is_(None))
-        .order_by(Release.released_at.desc()).limit(1)).first()
+    return model.Session.scalars(release_in_force(package_id)).first()
 
 
 def open_review(package_id: str, *, lock: bool = False) -> Optional[Review]:

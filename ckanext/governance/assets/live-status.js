@@ -2,8 +2,8 @@
  *
  * Polls governance_status_show every few seconds and shows how far the check run has got
  * (file n of m, about x of about y rows). Once the run is over, it fetches the page again
- * and swaps in every element marked data-governance-live (by id), so the result appears
- * without a reload. Texts come translated from the template as data-module-* options.
+ * and swaps in every element marked data-governance-live (by id) and the flash messages, so
+ * the result appears without a reload and no "checks are running" flash outlives the run. Texts come translated from the template as data-module-* options.
  *
  *   <div id="..." data-governance-live data-module="governance-live-status"
  *        data-module-package-id="..." data-module-rows-text="..." ...>
@@ -118,6 +118,14 @@ this.ckan.module('governance-live-status', function ($) {
         })
         .then(function (html) {
           var fresh = new DOMParser().parseFromString(html, 'text/html');
+          // A flash shown with the page ("submitted, the checks run") is out of date now;
+          // the fresh page has none (a flash is shown once).
+          var flashes = fresh.querySelector('.flash-messages');
+          $('.flash-messages').each(function () {
+            this.replaceChildren.apply(this, flashes ? Array.prototype.map.call(
+              flashes.childNodes, function (node) { return document.importNode(node, true); })
+              : []);
+          });
           $('[data-governance-live]').each(function () {
             var replacement = this.id && fresh.getElementById(this.id);
             if (replacement) {

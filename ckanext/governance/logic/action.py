@@ -70,10 +70,16 @@ def _review_dict(item: Review) -> dict[str, Any]:
 
 
 def _release_dict(package_id: str) -> dict[str, Any]:
-    release = review.latest_release(package_id)
-    count = model.Session.scalar(
-        sa.select(sa.func.count()).select_from(Release).where(Release.package_id == package_id))
-    return {"released": release is not None, "release_count": count,
+    # The release in force and the number of releases in one query: every dataset page asks.
+    count = sa.select(sa.func.count()).where(Release.package_id == package_id) \
+        .scalar_subquery()
+    release, count = model.Session.execute(
+        review.release_in_force(package_id).add_columns(count)).first() or (None, None)
+    if release is None:
+        count = model.Session.scalar(
+            sa.select(sa.func.count()).where(Release.package_id == package_id))
+    return {"released": release is not None, "release_id": release.id if release else None,
+            "release_count": count,
             "released_at": _iso(release.released_at) if release else None,
             "released_content_hash": release.content_hash if release else None}
 
@@ -355,7 +361,8 @@ def governance_queue_list(context, data_dict):
     :type limit: int
     :param offset: skip this many
     :type offset: int
-    :returns: ``count`` (all matching reviews) and ``results`` (each with ``waiting_since``)
+    :returns: ``count`` (all matching reviews) and ``results`` (each with ``waiting_since``
+        and ``package_title``, the title under review: a change's pending title)
     :rtype: dictionary
     """
     tk.check_access("governance_queue_list", context, data_dict)
@@ -386,8 +393,10 @@ def governance_queue_list(context, data_dict):
     count = model.Session.scalar(
         sa.select(sa.func.count()).select_from(joined).where(*conditions))
     order = waiting_since.desc() if data_dict.get("sort") == "newest" else waiting_since.asc()
+    # The title under review: a change's pending title, read from its content in SQL.
+    title = sa.func.coalesce(Review.content["title"].astext, model.Package.title)
     rows = model.Session.execute(
-        sa.select(Review, model.Package.name, model.Package.title, model.Package.owner_org)
+        sa.select(Review, model.Package.name, title, model.Package.owner_org)
         .select_from(joined).where(*conditions)
         # A queue shows no content: the pending copy of a dataset can be large.
         .options(sa.orm.defer(Review.content), sa.orm.defer(Review.staged_files))

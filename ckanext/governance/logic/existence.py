@@ -168,11 +168,43 @@ def _pending_resource_package(resource_id: str) -> Optional[str]:
         Review.content["resources"].contains([{"id": resource_id}]))).first()
 
 
+# Objects looked up by a caller's reference, for the rest of the transaction. One page asks
+# many actions and auth functions about the same dataset and resources (a dataset page: about
+# twenty); each would look it up again, by name two queries. Held here, they also stay in the
+# session's identity map, where core's own lookups by id find them without a query.
+_LOOKED_UP = "governance.looked_up"
+
+
+@sa.event.listens_for(model.Session, "after_commit")
+@sa.event.listens_for(model.Session, "after_soft_rollback")
+def _forget_lookups(session, *_args) -> None:
+    session.info.pop(_LOOKED_UP, None)
+
+
+def look_up(cls, reference: str):
+    """``cls.get(reference)`` (a dataset or resource by id, else by name), remembered until the
+    transaction ends."""
+    session = model.Session()
+    remembered = session.info.setdefault(_LOOKED_UP, {})
+    found = remembered.get((cls, reference))
+    if found is None or sa.inspect(found).was_deleted:
+        if cls is model.Package:
+            # Both columns are indexed: one query where core has two for a name.
+            found = session.scalars(
+                sa.select(cls).where(sa.or_(cls.id == reference, cls.name == reference))
+                .order_by((cls.id == reference).desc()).limit(1)).first()
+        else:
+            found = cls.get(reference)
+    if found is not None:
+        remembered[cls, reference] = found
+    return found
+
+
 def _resource_hidden(context, resource_id: str) -> Optional[bool]:
     """Whether the user may not see the resource (live or pending); None: no such resource."""
-    resource = model.Resource.get(resource_id)
+    resource = look_up(model.Resource, resource_id)
     if resource is not None:
-        return not may_see_dataset(context, model.Package.get(resource.package_id))
+        return not may_see_dataset(context, look_up(model.Package, resource.package_id))
     package_id = _pending_resource_package(resource_id)
     return None if package_id is None else not _may_read_pending(context, package_id)
 
@@ -189,7 +221,7 @@ def _hidden(context, kind: str, value: Any) -> bool:
     if not isinstance(value, str) or not value:
         return False
     if kind == DATASET:
-        pkg = model.Package.get(value)
+        pkg = look_up(model.Package, value)
         return pkg is not None and not may_see_dataset(context, pkg)
     if kind in (RESOURCE, TABLE):
         hidden = _resource_hidden(context, value)
@@ -417,6 +449,18 @@ def _visible_tables(context) -> list[str]:
     return sorted(name for name, owner in owners.items() if resources.get(owner) in visible)
 
 
+def _package_show_by_id(up_func, context, data_dict):
+    """A dataset asked for by name: core looks it up by id, then by name, in the action and
+    again in its auth function (four queries). It gets the id of the dataset the hiding layer
+    has just looked up, which the session then has at hand."""
+    reference = data_dict.get("id")
+    pkg = look_up(model.Package, reference) if isinstance(reference, str) and reference \
+        else None
+    if pkg is not None and pkg.id != reference:
+        data_dict = {**data_dict, "id": pkg.id}
+    return up_func(context, data_dict)
+
+
 def _datastore_search(up_func, context, data_dict):
     """``_table_metadata`` lists every DataStore table (named by resource id) to anyone:
     keep the names of resources the user may see."""
@@ -485,6 +529,8 @@ def hiding_actions(actions: dict[str, Callable]) -> dict[str, Callable]:
         inner = own or _passthrough(name, provider)
         if name == "datastore_search":
             inner = _then(_datastore_search, inner)
+        if name == "package_show":
+            inner = _then(_package_show_by_id, inner)
         result[name] = _hiding_action(lookups, inner)
     return result
 

@@ -2,16 +2,21 @@
 datasets are listed by ``tag_list``, ``tag_search``, ``tag_autocomplete`` and
 ``format_autocomplete``), wrapped to show only what public datasets use.
 
-The checks are built once (here) and run with the names as one array parameter: they sit on
-hot public reads, where building and compiling a statement per call would show.
+They sit on hot public reads: the statements are built once (here), and the usual calls are
+answered by one statement that keeps only public tags or formats (where core would need one or
+two, and filtering its answer another); the other call shapes are core's answers, filtered.
 """
 from __future__ import annotations
+
+from typing import Optional
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY
 
 import ckan.plugins.toolkit as tk
 from ckan import model
+from ckan.logic.schema import default_autocomplete_schema
+from ckan.model import misc
 
 # An active, public dataset carries the tag of the enclosing query. EXISTS stops at the first
 # such dataset, found for nearly every tag at once through core's index on package_tag
@@ -27,18 +32,21 @@ _PUBLIC_TAG_NAMES = sa.select(model.Tag.name).where(
 _PUBLIC_FREE_TAG_NAMES = sa.select(model.Tag.name).where(
     model.Tag.vocabulary_id.is_(None), _TAG_ON_PUBLIC_DATASET)
 
-_CANDIDATE_FORMATS = sa.func.unnest(sa.bindparam("formats", type_=ARRAY(sa.UnicodeText))) \
-    .table_valued("format").alias("candidate")
-# The first public resource in each candidate format: LIMIT 1 in a LATERAL join looks no
-# further (as an EXISTS, PostgreSQL would hash every resource of the site).
-_FIRST_PUBLIC_USE = (
-    sa.select(sa.literal(1)).select_from(model.Resource)
-    .join(model.Package, model.Package.id == model.Resource.package_id)
-    .where(sa.func.lower(model.Resource.format) == _CANDIDATE_FORMATS.c.format,
-           model.Resource.state == "active", model.Package.state == "active",
-           model.Package.private.is_(False))
-    .limit(1).lateral())
-_PUBLIC_FORMATS = sa.select(_CANDIDATE_FORMATS.c.format).join(_FIRST_PUBLIC_USE, sa.true())
+# Formats of public resources, most used first (core counts every use of each spelling of a
+# format). A format that only unreleased datasets use is left out by the EXISTS; it looks for
+# one public resource per spelling, and stops there.
+_public_resource = sa.orm.aliased(model.Resource)
+_PUBLIC_FORMATS = (
+    sa.select(model.Resource.format)
+    .where(model.Resource.state == "active",
+           model.Resource.format.ilike(sa.bindparam("pattern"), escape="\\"))
+    .group_by(model.Resource.format)
+    .having(sa.exists().where(
+        _public_resource.format == model.Resource.format, _public_resource.state == "active",
+        model.Package.id == _public_resource.package_id, model.Package.state == "active",
+        model.Package.private.is_(False)))
+    .order_by(sa.func.count(model.Resource.format).desc())
+    .limit(sa.bindparam("limit")))
 
 
 def _public_tag_names(names: list[str]) -> set[str]:
@@ -68,12 +76,48 @@ def tag_list(up_func, context, data_dict):
     return [t for t in tags if _tag_name(t) in public]
 
 
+def _natural_number(data_dict, key: str) -> Optional[int]:
+    value = data_dict.get(key)
+    if value in (None, ""):
+        return None
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        number = -1
+    if number < 0:  # core would pass it to the database and fail with a 500
+        raise tk.ValidationError({key: [tk._("Must be a natural number")]})
+    return number
+
+
+def _free_tags_matching(data_dict) -> Optional[sa.Select]:
+    """Core's free-tag search (every term a case-insensitive substring of the name) as one
+    statement that keeps only public tags; None for the shapes core answers (vocabularies,
+    the deprecated ``fields``, several terms)."""
+    term = data_dict.get("query") or data_dict.get("q")
+    if not isinstance(term, str) or not term.strip() or "vocabulary_id" in data_dict \
+            or "fields" in data_dict:
+        return None
+    limit, offset = _natural_number(data_dict, "limit"), _natural_number(data_dict, "offset")
+    pattern = "%" + misc.escape_sql_like_special_characters(term.strip(), escape="\\") + "%"
+    return _PUBLIC_FREE_TAG_NAMES.where(model.Tag.name.ilike(pattern, escape="\\")) \
+        .order_by(model.Tag.name).limit(limit).offset(offset)
+
+
 @tk.chained_action
 @tk.side_effect_free
 def tag_autocomplete(up_func, context, data_dict):
-    names = up_func(context, data_dict)
-    public = _public_tag_names(names)
-    return [name for name in names if name in public]
+    """Core suggests tags of private datasets too, and applies its limit before anyone could
+    filter them out. The usual call (one term on free tags) is asked of the database directly,
+    in one statement that suggests only public tags, up to the limit, by name; core has a
+    count and a DISTINCT over every use of every matching tag, and filtering would add a third.
+    """
+    query = _free_tags_matching(data_dict)
+    if query is None:
+        names = up_func(context, data_dict)
+        public = _public_tag_names(names)
+        return [name for name in names if name in public]
+    tk.check_access("tag_autocomplete", context, data_dict)
+    return list(model.Session.scalars(query))
 
 
 @tk.chained_action
@@ -88,13 +132,17 @@ def tag_search(up_func, context, data_dict):
 @tk.chained_action
 @tk.side_effect_free
 def format_autocomplete(up_func, context, data_dict):
-    """Core suggests formats of private datasets' resources too; keep public ones only."""
-    formats = up_func(context, data_dict)
-    if not formats:
-        return formats
-    public = set(model.Session.scalars(_PUBLIC_FORMATS,
-                                       {"formats": [f.lower() for f in formats]}))
-    return [f for f in formats if f.lower() in public]
+    """Core suggests formats of unreleased datasets' resources too, and applies its limit
+    before anyone could filter them out. Asked of the database directly, in one statement that
+    suggests formats of public resources only, up to the limit, most used first (core's answer
+    filtered would take a second statement)."""
+    data, errors = tk.navl_validate(data_dict, default_autocomplete_schema(), context)
+    if errors:
+        raise tk.ValidationError(errors)
+    tk.check_access("format_autocomplete", context, data)
+    pattern = "%" + misc.escape_sql_like_special_characters(data["q"], escape="\\") + "%"
+    return [name.lower() for name in model.Session.scalars(
+        _PUBLIC_FORMATS, {"pattern": pattern, "limit": data.get("limit", 5)})]
 
 
 CHAINED_ACTIONS = {f.__name__: f for f in (tag_list, tag_autocomplete, tag_search,

@@ -5,8 +5,8 @@ from ckan.logic.schema import validator_args
 
 
 @validator_args
-def review_withdraw(not_empty, unicode_safe, convert_package_name_or_id_to_id):
-    return {"package_id": [not_empty, unicode_safe, convert_package_name_or_id_to_id]}
+def review_withdraw(not_empty, unicode_safe, governance_dataset_id):
+    return {"package_id": [not_empty, unicode_safe, governance_dataset_id]}
 
 
 status_show = review_withdraw
@@ -15,18 +15,18 @@ review_show = review_withdraw
 
 @validator_args
 def review_submit(not_empty, ignore_missing, unicode_safe, strip_value,
-                  convert_package_name_or_id_to_id):
+                  governance_dataset_id):
     return {
-        "package_id": [not_empty, unicode_safe, convert_package_name_or_id_to_id],
+        "package_id": [not_empty, unicode_safe, governance_dataset_id],
         "comment": [ignore_missing, unicode_safe, strip_value],
     }
 
 
 @validator_args
-def review_approve(not_empty, ignore_missing, unicode_safe, convert_package_name_or_id_to_id,
+def review_approve(not_empty, ignore_missing, unicode_safe, governance_dataset_id,
                    governance_finding_ids):
     return {
-        "package_id": [not_empty, unicode_safe, convert_package_name_or_id_to_id],
+        "package_id": [not_empty, unicode_safe, governance_dataset_id],
         "content_hash": [not_empty, unicode_safe],
         "comment": [ignore_missing, unicode_safe],
         # ids of the review-severity privacy findings the steward has looked at
@@ -35,10 +35,10 @@ def review_approve(not_empty, ignore_missing, unicode_safe, convert_package_name
 
 
 @validator_args
-def review_request_changes(not_empty, unicode_safe, convert_package_name_or_id_to_id,
+def review_request_changes(not_empty, unicode_safe, governance_dataset_id,
                            governance_reason_codes):
     return {
-        "package_id": [not_empty, unicode_safe, convert_package_name_or_id_to_id],
+        "package_id": [not_empty, unicode_safe, governance_dataset_id],
         "content_hash": [not_empty, unicode_safe],
         "reasons": [not_empty, governance_reason_codes],
         "comment": [not_empty, unicode_safe],
@@ -49,17 +49,17 @@ review_reject = review_request_changes
 
 
 @validator_args
-def release_revoke(not_empty, unicode_safe, convert_package_name_or_id_to_id):
+def release_revoke(not_empty, unicode_safe, governance_dataset_id):
     return {
-        "package_id": [not_empty, unicode_safe, convert_package_name_or_id_to_id],
+        "package_id": [not_empty, unicode_safe, governance_dataset_id],
         "reason": [not_empty, unicode_safe],
     }
 
 
 @validator_args
-def report_show(ignore_missing, unicode_safe, convert_package_name_or_id_to_id):
+def report_show(ignore_missing, unicode_safe, governance_dataset_id):
     return {
-        "package_id": [ignore_missing, unicode_safe, convert_package_name_or_id_to_id],
+        "package_id": [ignore_missing, unicode_safe, governance_dataset_id],
         "run_id": [ignore_missing, unicode_safe],
     }
 
@@ -82,9 +82,9 @@ def queue_list(ignore_missing, unicode_safe, natural_number_validator, boolean_v
 
 @validator_args
 def audit_list(not_empty, ignore_missing, unicode_safe, natural_number_validator,
-               convert_package_name_or_id_to_id):
+               governance_dataset_id):
     return {
-        "package_id": [not_empty, unicode_safe, convert_package_name_or_id_to_id],
+        "package_id": [not_empty, unicode_safe, governance_dataset_id],
         "limit": [ignore_missing, natural_number_validator],
         "offset": [ignore_missing, natural_number_validator],
     }
@@ -108,18 +108,18 @@ def steward_list(not_empty, unicode_safe, convert_group_name_or_id_to_id):
 
 
 @validator_args
-def finding_dismiss(not_empty, unicode_safe, convert_package_name_or_id_to_id):
+def finding_dismiss(not_empty, unicode_safe, governance_dataset_id):
     return {
-        "package_id": [not_empty, unicode_safe, convert_package_name_or_id_to_id],
+        "package_id": [not_empty, unicode_safe, governance_dataset_id],
         "finding_id": [not_empty, unicode_safe],
         "reason": [not_empty, unicode_safe],
     }
 
 
 @validator_args
-def finding_reveal(not_empty, unicode_safe, convert_package_name_or_id_to_id):
+def finding_reveal(not_empty, unicode_safe, governance_dataset_id):
     return {
-        "package_id": [not_empty, unicode_safe, convert_package_name_or_id_to_id],
+        "package_id": [not_empty, unicode_safe, governance_dataset_id],
         "finding_id": [not_empty, unicode_safe],
     }
 

@@ -4,11 +4,22 @@ from __future__ import annotations
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+from ckan import model as _model
 
 from .. import webhooks as _webhooks
 from .. import workflow
 from ..checks import ChecksError as _ChecksError
 from ..checks import SchemaReferenceError, check_reference
+from .existence import look_up as _look_up
+
+
+def governance_dataset_id(value: Any, context) -> str:
+    """A dataset's id from its id or name, as core's ``convert_package_name_or_id_to_id`` (with
+    its message); a dataset the request has looked up already costs no query."""
+    package = _look_up(_model.Package, value) if isinstance(value, str) and value else None
+    if package is None:
+        raise tk.Invalid("%s: %s" % (tk._("Not found"), tk._("Dataset")))
+    return package.id
 
 
 def governance_reason_codes(value: Any, context) -> list[str]:
