@@ -141,7 +141,8 @@ def test_dataset_and_resource_forms_in_german_have_no_english(app, world, pages)
 
 def test_public_dataset_page_writes_its_days_in_the_page_language(app, world, pages):
     released = world.release("pegel-frei", title="Pegelstände frei", temporal_end="2026-11-30")
-    data = pages["data"] | {released["name"], released["title"], released["id"]}
+    data = pages["data"] | {released["name"], released["title"], released["id"],
+                            "review-record.json", "datapackage.json"}
     german = _german(app, "/de/dataset/pegel-frei", None, data)
     assert "1. November 2026" in german and "30. November 2026" in german
     assert "2026-11-01" not in german and "2026-11-30" not in german
