@@ -175,9 +175,8 @@ def _pending_resource_package(resource_id: str) -> Optional[str]:
 _LOOKED_UP = "governance.looked_up"
 
 
-@sa.event.listens_for(model.Session, "after_commit")
-@sa.event.listens_for(model.Session, "after_soft_rollback")
-def _forget_lookups(session, *_args) -> None:
+@sa.event.listens_for(model.Session, "after_transaction_end")
+def _forget_lookups(session, _transaction) -> None:
     session.info.pop(_LOOKED_UP, None)
 
 
