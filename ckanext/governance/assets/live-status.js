@@ -3,7 +3,8 @@
  * Polls governance_status_show every few seconds and shows how far the check run has got
  * (file n of m, about x of about y rows). Once the run is over, it fetches the page again
  * and swaps in every element marked data-governance-live (by id) and the flash messages, so
- * the result appears without a reload and no "checks are running" flash outlives the run. Texts come translated from the template as data-module-* options.
+ * the result appears without a reload and no "checks are running" flash outlives the run.
+ * Texts come translated from the template as data-module-* options.
  *
  *   <div id="..." data-governance-live data-module="governance-live-status"
  *        data-module-package-id="..." data-module-rows-text="..." ...>

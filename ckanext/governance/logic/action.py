@@ -71,13 +71,11 @@ def _review_dict(item: Review) -> dict[str, Any]:
 
 def _release_dict(package_id: str) -> dict[str, Any]:
     # The release in force and the number of releases in one query: every dataset page asks.
-    count = sa.select(sa.func.count()).where(Release.package_id == package_id) \
-        .scalar_subquery()
-    release, count = model.Session.execute(
-        review.release_in_force(package_id).add_columns(count)).first() or (None, None)
-    if release is None:
-        count = model.Session.scalar(
-            sa.select(sa.func.count()).where(Release.package_id == package_id))
+    releases = sa.select(sa.func.count()).where(Release.package_id == package_id)
+    release, count = model.Session.execute(review.release_in_force(package_id).add_columns(
+        releases.scalar_subquery())).first() or (None, None)
+    if release is None:  # no release in force, yet there may have been revoked ones
+        count = model.Session.scalar(releases)
     return {"released": release is not None, "release_id": release.id if release else None,
             "release_count": count,
             "released_at": _iso(release.released_at) if release else None,

@@ -76,17 +76,11 @@ def tag_list(up_func, context, data_dict):
     return [t for t in tags if _tag_name(t) in public]
 
 
-def _natural_number(data_dict, key: str) -> Optional[int]:
-    value = data_dict.get(key)
-    if value in (None, ""):
-        return None
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        number = -1
-    if number < 0:  # core would pass it to the database and fail with a 500
-        raise tk.ValidationError({key: [tk._("Must be a natural number")]})
-    return number
+@tk.validator_args
+def _page_schema(ignore_missing, natural_number_validator):
+    """Core's tag search passes limit and offset on to the database as they come."""
+    return {"limit": [ignore_missing, natural_number_validator],
+            "offset": [ignore_missing, natural_number_validator]}
 
 
 def _free_tags_matching(data_dict) -> Optional[sa.Select]:
@@ -97,7 +91,10 @@ def _free_tags_matching(data_dict) -> Optional[sa.Select]:
     if not isinstance(term, str) or not term.strip() or "vocabulary_id" in data_dict \
             or "fields" in data_dict:
         return None
-    limit, offset = _natural_number(data_dict, "limit"), _natural_number(data_dict, "offset")
+    page, errors = tk.navl_validate(data_dict, _page_schema())
+    if errors:
+        raise tk.ValidationError(errors)
+    limit, offset = page.get("limit"), page.get("offset")
     pattern = "%" + misc.escape_sql_like_special_characters(term.strip(), escape="\\") + "%"
     return _PUBLIC_FREE_TAG_NAMES.where(model.Tag.name.ilike(pattern, escape="\\")) \
         .order_by(model.Tag.name).limit(limit).offset(offset)
